@@ -1,0 +1,42 @@
+//! The command line: one file per subcommand, each with an `Args` struct and an `execute`.
+//! This module only dispatches; the work is done by the library modules the commands call.
+
+use clap::{Parser, Subcommand};
+
+use crate::Outcome;
+
+pub mod build;
+pub mod remote;
+pub mod serve;
+pub mod test;
+
+/// A static help-site generator whose every code snippet is a test.
+#[derive(Debug, Parser)]
+#[command(name = "helpsite", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Render content/ with templates/ into public/.
+    Build(build::Args),
+    /// Build, serve on 127.0.0.1 and rebuild + live-reload on every change.
+    Serve(serve::Args),
+    /// Run every snippet of the guide against the mock remote.
+    Test(test::Args),
+    /// Start the mock Git remote (a local stand-in for bitbucket.org) for trying commands by hand.
+    Remote(remote::Args),
+}
+
+impl Cli {
+    pub fn run(self) -> anyhow::Result<Outcome> {
+        match self.command {
+            Command::Build(args) => build::execute(args),
+            Command::Serve(args) => serve::execute(args),
+            Command::Test(args) => test::execute(args),
+            Command::Remote(args) => remote::execute(args),
+        }
+    }
+}
