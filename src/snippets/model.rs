@@ -35,8 +35,33 @@ pub struct Snippet {
     /// The language word of the fence (`console`, `bash`, `ini`, …).
     pub lang: String,
     pub kind: SnippetKind,
+    /// The fence's attributes (`{name=… timeout=…}`).
+    pub attrs: Attrs,
     /// The block's text as written.
     pub code: String,
+}
+
+/// The attributes a fence may carry, after the language word, in braces:
+/// ```` ```console {name=push-rejected timeout=30s answer="$BITBUCKET_API_TOKEN"} ````
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Attrs {
+    /// `name=ID`: the last part of the test name (else `LANG_N`, N its place in the section).
+    pub name: Option<String>,
+    /// `timeout=30s` (`ms`, `s`, `m`); default 30 s.
+    pub timeout: Option<std::time::Duration>,
+    /// `status=N`: the exit status a script or python snippet must end with (default 0).
+    pub status: Option<i32>,
+    /// `ignore="reason"`: not run; the reason shows on the site and in the test list.
+    pub ignore: Option<String>,
+    /// `isolated`: runs in a fresh sandbox instead of continuing the page's chain.
+    pub isolated: bool,
+    /// `hidden`: runs (as setup) but is not rendered on the site.
+    pub hidden: bool,
+    /// `file=PATH`: a config block written to PATH in the sandbox (`~/` is the sandbox HOME).
+    pub file: Option<String>,
+    /// `answer="…"`, repeatable: scripted answers to git's prompts, in order; `$VAR` expands
+    /// from the sandbox environment (so secrets stay out of the page).
+    pub answers: Vec<String>,
 }
 
 /// A fence that cannot be understood; names the place and what was expected.
@@ -79,7 +104,7 @@ impl Snippet {
         let section = if section.is_empty() { "top" } else { section };
         let test_name =
             format!("{}::{}::{}_{}", page.test_prefix(), section.replace('-', "_"), lang, index);
-        Ok(Snippet { file: page.source.clone(), line, test_name, lang, kind, code })
+        Ok(Snippet { file: page.source.clone(), line, test_name, lang, kind, attrs: Attrs::default(), code })
     }
 
     /// The text a reader sees (and copies): harness-only lines removed.
