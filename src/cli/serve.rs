@@ -1,10 +1,33 @@
-//! `helpsite serve`: not built yet.
+//! `helpsite serve`: build the site, serve it on loopback, rebuild and live-reload on changes.
+//! The work is in [`crate::serve`].
 
-use crate::Outcome;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use crate::{Outcome, serve};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The site's folder (holds content/, optional templates/ and helpsite.toml).
+    #[arg(long, default_value = ".")]
+    pub root: PathBuf,
+    /// Where to build the site and serve it from; default: ROOT/public (the same as `build`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Port to listen on; 0 picks a free one (the URL printed says which).
+    #[arg(long, default_value_t = 3000)]
+    pub port: u16,
+    /// Address to listen on; only loopback addresses are accepted.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+}
 
-pub fn execute(_args: Args) -> anyhow::Result<Outcome> {
-    anyhow::bail!("`helpsite serve` is not implemented yet")
+pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+    let out = args.out.unwrap_or_else(|| args.root.join("public"));
+    serve::run(serve::Options {
+        root: args.root,
+        out,
+        bind: args.bind,
+        port: args.port,
+    })
 }

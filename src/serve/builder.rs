@@ -1,0 +1,117 @@
+//! Rebuilds for the dev server. Each build goes into a hidden staging folder beside the output
+//! folder; only a build that succeeds (no error, every check passed) is swapped in, under the
+//! server's write lock, so readers never see a half-written or a broken site. The replaced build
+//! is deleted in the background.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use super::state::State;
+use crate::{Outcome, site::Site};
+
+/// Knows where to build from and to; cheap to clone into the watcher thread.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    root: PathBuf,
+    out: PathBuf,
+    staging: PathBuf,
+}
+
+impl Builder {
+    pub fn new(root: PathBuf, out: PathBuf) -> anyhow::Result<Builder> {
+        let out = std::path::absolute(&out)
+            .with_context(|| format!("resolving the output folder {}", out.display()))?;
+        let name = out
+            .file_name()
+            .with_context(|| format!("the output folder {} has no name", out.display()))?;
+        let staging = out.with_file_name(format!(".{}.staging", name.to_string_lossy()));
+        Ok(Builder { root, out, staging })
+    }
+
+    /// The folder a good build is served from.
+    pub fn out(&self) -> &Path {
+        &self.out
+    }
+
+    /// Builds once and updates `state`: a good build is swapped in and open pages reload; a
+    /// failed one is printed here and shown on open pages, and the last good site stays.
+    /// Blocking: call from a thread, not from async code.
+    pub fn rebuild(&self, state: &State) {
+        let started = Instant::now();
+        match self.build_staging() {
+            Ok(Outcome::Success) => match self.swap_in(state) {
+                Ok(()) => {
+                    eprintln!("built in {} ms", started.elapsed().as_millis());
+                    state.succeeded();
+                }
+                Err(err) => report(state, &err),
+            },
+            Ok(Outcome::ChecksFailed) => {
+                let message = "The build's checks failed (see the terminal for the list); \
+                               the last good build is still served.";
+                eprintln!("{message}");
+                state.failed(message.to_string());
+            }
+            Err(err) => report(state, &err),
+        }
+    }
+
+    fn build_staging(&self) -> anyhow::Result<Outcome> {
+        remove_if_present(&self.staging)?;
+        Site::load(&self.root)?.build(&self.staging)
+    }
+
+    /// Replaces the served folder by the staging folder while no request is reading.
+    fn swap_in(&self, state: &State) -> anyhow::Result<()> {
+        static SWAPS: AtomicU64 = AtomicU64::new(0);
+        let trash = self.out.with_file_name(format!(
+            ".{}.old-{}-{}",
+            self.out.file_name().unwrap_or_default().to_string_lossy(),
+            std::process::id(),
+            SWAPS.fetch_add(1, Ordering::Relaxed)
+        ));
+        remove_if_present(&trash)?;
+        let mut site = state.site.blocking_write();
+        let had_old = self.out.exists();
+        if had_old {
+            std::fs::rename(&self.out, &trash)
+                .with_context(|| format!("moving {} aside", self.out.display()))?;
+        }
+        std::fs::rename(&self.staging, &self.out)
+            .with_context(|| format!("moving the new build to {}", self.out.display()))?;
+        site.ready = true;
+        drop(site);
+        if had_old {
+            std::thread::spawn(move || std::fs::remove_dir_all(trash));
+        }
+        Ok(())
+    }
+}
+
+fn remove_if_present(dir: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+            Err(err).with_context(|| format!("removing {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Prints the error as `main` would, and hands the same text to open pages.
+fn report(state: &State, err: &anyhow::Error) {
+    eprintln!("error: {err:#}");
+    state.failed(overlay_text(err));
+}
+
+/// The cause chain, one cause a line: easier to read in the overlay than one long line.
+pub fn overlay_text(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        text.push_str("\n  caused by: ");
+        text.push_str(&cause.to_string());
+    }
+    text
+}
