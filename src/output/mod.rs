@@ -21,3 +21,4 @@ pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::
     std::fs::write(out.join("index.html"), index)?;
     Ok(Outcome::Success)
 }
+pub mod verify;

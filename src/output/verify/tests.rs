@@ -1,0 +1,128 @@
+use super::*;
+
+fn report() -> Report {
+    serde_json::from_str(
+        r#"{"version":1, "generated":"2026-11-28T10:00:00Z", "git_version":"2.47.3",
+            "profile":"bitbucket", "as_of":"2026-11-28",
+            "snippets":[
+              {"name":"guide::fix::push","file":"content/guide/fix.md","line":42,
+               "verdict":"passed","reason":null,"duration_ms":123,"hash":"aaa"},
+              {"name":"guide::fix::bad","file":"content/guide/fix.md","line":50,
+               "verdict":"failed","reason":"output differs","duration_ms":9,"hash":"bbb"},
+              {"name":"guide::fix::skip","file":"content/guide/fix.md","line":60,
+               "verdict":"ignored","reason":"needs a real account","duration_ms":0,"hash":"ccc"}
+            ]}"#,
+    )
+    .unwrap()
+}
+
+fn snippet(name: &str, kind: SnippetKind) -> Snippet {
+    Snippet {
+        file: "content/guide/fix.md".into(),
+        line: 1,
+        test_name: name.into(),
+        lang: "console".into(),
+        kind,
+        attrs: Default::default(),
+        code: "$ git push\n".into(),
+    }
+}
+
+#[test]
+fn verdicts_become_marks() {
+    let marks = Marks::from_report(report());
+    let verified = Mark::Verified {
+        date: "2026-11-28".into(),
+        git_version: "2.47.3".into(),
+    };
+    assert_eq!(marks.mark_by_name("guide::fix::push", "aaa"), verified);
+    assert_eq!(
+        marks.mark_by_name("guide::fix::bad", "bbb"),
+        Mark::Failing {
+            date: "2026-11-28".into(),
+            git_version: "2.47.3".into(),
+            reason: Some("output differs".into())
+        }
+    );
+    assert_eq!(
+        marks.mark_by_name("guide::fix::skip", "ccc"),
+        Mark::NotRun {
+            reason: "needs a real account".into()
+        }
+    );
+}
+
+#[test]
+fn a_changed_or_unknown_snippet_is_not_verified() {
+    let marks = Marks::from_report(report());
+    let stale = marks.mark_by_name("guide::fix::push", "changed");
+    assert_eq!(
+        stale,
+        Mark::NotRun {
+            reason: "changed since the test run of 2026-11-28".into()
+        }
+    );
+    assert!(matches!(
+        marks.mark_by_name("guide::other::x", "aaa"),
+        Mark::NotRun { .. }
+    ));
+    let none = Marks::none().mark_by_name("guide::fix::push", "aaa");
+    assert!(matches!(none, Mark::NotRun { reason } if reason.contains("no test report")));
+}
+
+#[test]
+fn text_has_no_mark_and_ignored_code_says_why() {
+    let marks = Marks::from_report(report());
+    assert_eq!(
+        marks.mark(&snippet("a::b::text_1", SnippetKind::Text), "x"),
+        None
+    );
+    let ignored = SnippetKind::Ignored {
+        reason: "shows a file".into(),
+    };
+    assert_eq!(
+        marks.mark(&snippet("a::b::ini_1", ignored), "x"),
+        Some(Mark::NotRun {
+            reason: "shows a file".into()
+        })
+    );
+    assert!(matches!(
+        marks.mark(&snippet("guide::fix::push", SnippetKind::Console), "aaa"),
+        Some(Mark::Verified { .. })
+    ));
+}
+
+#[test]
+fn load_reads_files_and_names_bad_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = Marks::load(&dir.path().join("none.json")).unwrap();
+    assert!(missing.report().is_none());
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{not json").unwrap();
+    let err = format!("{:#}", Marks::load(&bad).unwrap_err());
+    assert!(err.contains("bad.json"), "{err}");
+    let v2 = dir.path().join("v2.json");
+    let mut report = serde_json::to_value(report()).unwrap();
+    report["version"] = 2.into();
+    std::fs::write(&v2, report.to_string()).unwrap();
+    assert!(format!("{:#}", Marks::load(&v2).unwrap_err()).contains("version 2"));
+}
+
+#[test]
+fn the_badge_is_escaped_text_with_an_explanation() {
+    let mark = Mark::Failing {
+        date: "2026-11-28".into(),
+        git_version: "2.47.3".into(),
+        reason: Some("<script>\"x\"".into()),
+    };
+    let html = mark.html();
+    assert!(
+        html.starts_with("<p class=\"snippet-mark snippet-mark-failing\""),
+        "{html}"
+    );
+    assert!(html.contains("Failing since 2026-11-28"));
+    assert!(
+        html.contains("&lt;script&gt;&quot;x&quot;") && !html.contains("<script>"),
+        "{html}"
+    );
+}
