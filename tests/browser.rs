@@ -1,0 +1,384 @@
+//! Browser tests: the built guide in a real headless Chromium, driven over WebDriver
+//! (chromedriver), both served by `helpsite serve` and opened from file://.
+//!
+//! Run: `cargo test --test browser` (needs Debian's `chromium` and `chromium-driver`). Without
+//! them every test is reported as ignored with the reason; with HELPSITE_REQUIRE_BROWSER=1 (CI)
+//! their absence is a failure. Screenshots go to target/screenshots/.
+
+mod browser_support;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use browser_support::webdriver::Result;
+use browser_support::{Browser, Driver, Site, Tools, copy_guide, find_tools};
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use serde_json::json;
+
+/// The guide page the tests use: it has the error transcript, console snippets and a TOC.
+const GUIDE_PAGE: &str = "reading-the-error.html";
+/// A line of the error message as a reader would paste it into the search box.
+const ERROR_LINE: &str =
+    "remote: Bitbucket Cloud recently stopped supporting account passwords for Git authentication.";
+const WAIT: Duration = Duration::from_secs(15);
+
+/// Started on first use, shared by the tests, stopped when `main` drops it.
+#[derive(Default)]
+struct World {
+    driver: OnceLock<std::result::Result<Driver, String>>,
+    site: OnceLock<std::result::Result<Site, String>>,
+}
+
+struct Env {
+    tools: std::result::Result<Tools, String>,
+    world: Mutex<World>,
+}
+
+type Test = fn(&Browser, &Site, Mode) -> Result<()>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Serve,
+    File,
+}
+
+impl Mode {
+    fn url(self, site: &Site, page: &str) -> String {
+        match self {
+            Mode::Serve => site.server.url(page),
+            Mode::File => site.file_url(page),
+        }
+    }
+}
+
+fn main() {
+    let mut args = Arguments::from_args();
+    // One browser at a time: two cores are shared with the rest of the suite.
+    args.test_threads = args.test_threads.or(Some(1));
+    let env = Arc::new(Env {
+        tools: find_tools(),
+        world: Mutex::new(World::default()),
+    });
+    if let Err(reason) = &env.tools {
+        eprintln!("browser tests: {reason}; they are not run");
+    }
+    let mut trials = Vec::new();
+    let tests: [(&str, Test); 5] = [
+        (
+            "search_finds_the_error_and_lands_on_the_heading",
+            search_lands_on_heading,
+        ),
+        ("copy_button_copies_the_commands_only", copy_copies_commands),
+        ("theme_toggle_switches_and_persists", theme_toggle_persists),
+        ("toc_links_scroll_to_their_headings", toc_links_scroll),
+        (
+            "every_page_loads_without_errors_or_outside_requests",
+            every_page_clean,
+        ),
+    ];
+    for mode in [Mode::Serve, Mode::File] {
+        for (name, test) in tests {
+            let prefix = if mode == Mode::Serve { "serve" } else { "file" };
+            trials.push(trial(&env, format!("{prefix}::{name}"), move |b, s| {
+                test(b, s, mode)
+            }));
+        }
+    }
+    trials.push(trial(
+        &env,
+        "serve::live_reload_updates_an_open_page".into(),
+        live_reload,
+    ));
+    trials.push(trial(&env, "screenshots".into(), screenshots));
+    let conclusion = libtest_mimic::run(&args, trials);
+    drop(env);
+    conclusion.exit();
+}
+
+/// A trial that gets a fresh browser and the shared site, or is ignored (or fails, when
+/// HELPSITE_REQUIRE_BROWSER=1) without Chromium.
+fn trial(
+    env: &Arc<Env>,
+    name: String,
+    test: impl FnOnce(&Browser, &Site) -> Result<()> + Send + 'static,
+) -> Trial {
+    let env = Arc::clone(env);
+    Trial::ignorable_test(name, move || {
+        let tools = match &env.tools {
+            Ok(tools) => tools,
+            Err(reason)
+                if std::env::var_os("HELPSITE_REQUIRE_BROWSER").is_some_and(|v| v == "1") =>
+            {
+                return Err(format!("HELPSITE_REQUIRE_BROWSER=1 but {reason}").into());
+            }
+            Err(reason) => return Ok(Completion::ignored_with(format!("not run: {reason}"))),
+        };
+        let world = env.world.lock().unwrap_or_else(|e| e.into_inner());
+        let driver = world
+            .driver
+            .get_or_init(|| Driver::start(tools))
+            .as_ref()
+            .map_err(fail)?;
+        let site = world.site.get_or_init(Site::guide).as_ref().map_err(fail)?;
+        let browser = driver.browser().map_err(fail)?;
+        test(&browser, site).map_err(fail)?;
+        Ok(Completion::Completed)
+    })
+}
+
+fn fail(message: impl ToString) -> Failed {
+    Failed::from(message.to_string())
+}
+
+fn ensure(condition: bool, message: impl FnOnce() -> String) -> Result<()> {
+    if condition { Ok(()) } else { Err(message()) }
+}
+
+/// Loads `url` and waits until the page's scripts have run.
+fn open(browser: &Browser, url: &str) -> Result<()> {
+    browser.session.goto(url)?;
+    browser
+        .session
+        .wait_for(url, "return document.readyState === 'complete';", WAIT)?;
+    Ok(())
+}
+
+fn search_lands_on_heading(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+    let s = &browser.session;
+    open(browser, &mode.url(site, "index.html"))?;
+    s.type_into("#search-input", ERROR_LINE)?;
+    let href = s.wait_for(
+        "search results",
+        "const a = document.querySelector('#search-results a'); return a && a.href;",
+        WAIT,
+    )?;
+    let href = href.as_str().unwrap_or_default().to_string();
+    ensure(href.contains('#'), || {
+        format!("the first result links to a page, not a heading: {href}")
+    })?;
+    s.click("#search-results a")?;
+    let landed = s.wait_for(
+        "the result's heading",
+        "const id = decodeURIComponent(location.hash.slice(1)); const h = id && document.getElementById(id);
+         if (!h || !/^H[1-6]$/.test(h.tagName)) return null;
+         const top = h.getBoundingClientRect().top;
+         return (top > -2 && top < 200) ? h.textContent : null;",
+        WAIT,
+    )?;
+    let text: String = s
+        .js(
+            "return document.querySelector('main').textContent;",
+            json!([]),
+        )?
+        .as_str()
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    ensure(
+        text.contains("recently stopped supporting account passwords"),
+        || {
+            format!(
+                "landed on {landed} ({}), which does not show the error line",
+                s.url().unwrap_or_default()
+            )
+        },
+    )?;
+    browser.assert_clean("search")
+}
+
+/// What a reader would type: the visible lines after a `$ ` prompt (and `> ` continuations).
+const EXPECTED_COMMANDS: &str = "
+    const lines = arguments[0].querySelector('pre').innerText.split('\\n');
+    const out = []; let inCommand = false;
+    for (const line of lines) {
+        if (line.startsWith('$ ')) { out.push(line.slice(2)); inCommand = true; }
+        else if (inCommand && line.startsWith('> ')) { out.push(line.slice(2)); }
+        else { inCommand = false; }
+    }
+    return out.join('\\n');";
+
+fn copy_copies_commands(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+    let s = &browser.session;
+    open(browser, &mode.url(site, GUIDE_PAGE))?;
+    // Record what reaches the clipboard, by either path site.js may take.
+    s.js(
+        "window.__copied = [];
+         if (navigator.clipboard) {
+           const write = navigator.clipboard.writeText.bind(navigator.clipboard);
+           navigator.clipboard.writeText = (t) => { window.__copied.push(t); return write(t).catch(() => {}); };
+         }
+         document.addEventListener('copy', () => {
+           const a = document.activeElement; window.__copied.push(a && a.value !== undefined ? a.value : String(getSelection()));
+         });",
+        json!([]),
+    )?;
+    let snippet = s.find(".snippet-console")?;
+    let expected = s.js(EXPECTED_COMMANDS, json!([snippet]))?;
+    let expected = expected.as_str().unwrap_or_default().to_string();
+    ensure(!expected.is_empty(), || {
+        "the first console snippet shows no command".into()
+    })?;
+    s.click(".snippet-console .copy")?;
+    let copied = s.wait_for("the copy", "return window.__copied[0];", WAIT)?;
+    let copied = copied.as_str().unwrap_or_default();
+    ensure(copied == expected, || {
+        format!("copied {copied:?}, expected the commands {expected:?}")
+    })?;
+    browser.assert_clean("copy")
+}
+
+fn theme_toggle_persists(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+    let s = &browser.session;
+    let url = mode.url(site, GUIDE_PAGE);
+    open(browser, &url)?;
+    let look = "return [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor];";
+    let before = s.js(look, json!([]))?;
+    s.click(".theme-toggle")?;
+    let after = s.js(look, json!([]))?;
+    ensure(before[0] != after[0], || format!("theme stayed {before}"))?;
+    ensure(before[1] != after[1], || {
+        format!("the page looks the same in both themes: {after}")
+    })?;
+    open(browser, &mode.url(site, "index.html"))?;
+    let elsewhere = s.js(look, json!([]))?;
+    ensure(elsewhere[0] == after[0], || {
+        format!("another page forgot the theme: {elsewhere} vs {after}")
+    })?;
+    open(browser, &url)?;
+    let reloaded = s.js(look, json!([]))?;
+    ensure(reloaded[0] == after[0], || {
+        format!("reload forgot the theme: {reloaded} vs {after}")
+    })?;
+    browser.assert_clean("theme")
+}
+
+fn toc_links_scroll(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+    let s = &browser.session;
+    open(browser, &mode.url(site, GUIDE_PAGE))?;
+    let count = s.js(
+        "return document.querySelectorAll('.toc a').length;",
+        json!([]),
+    )?;
+    let count = count.as_u64().unwrap_or(0);
+    ensure(count >= 3, || {
+        format!("the guide page has {count} TOC links")
+    })?;
+    // The last heading first (the page scrolls down), then the second (it scrolls back up).
+    for (i, must_reach_top) in [(count - 1, false), (1, true)] {
+        s.js(
+            "document.querySelectorAll('.toc a')[arguments[0]].click();",
+            json!([i]),
+        )?;
+        let script = format!(
+            "const link = document.querySelectorAll('.toc a')[{i}];
+             const h = document.getElementById(decodeURIComponent(link.hash.slice(1)));
+             if (!h || location.hash !== link.hash) return false;
+             const r = h.getBoundingClientRect();
+             const visible = r.top > -2 && r.bottom <= innerHeight;
+             return {must_reach_top} ? visible && r.top < 200 : visible && scrollY > 0;"
+        );
+        s.wait_for(
+            &format!("TOC link {i} to scroll to its heading"),
+            &script,
+            WAIT,
+        )?;
+    }
+    browser.assert_clean("toc")
+}
+
+fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+    let mut pages: Vec<String> = walkdir::WalkDir::new(&site.built)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
+        .filter_map(|e| {
+            e.path()
+                .strip_prefix(&site.built)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
+        .collect();
+    pages.sort();
+    ensure(pages.len() >= 3, || {
+        format!("only {} pages built", pages.len())
+    })?;
+    for page in pages {
+        open(browser, &mode.url(site, &page))?;
+        browser.assert_clean(&page)?;
+    }
+    Ok(())
+}
+
+fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
+    // Its own copy and server: the edit must not disturb the other tests.
+    let dir = copy_guide()?;
+    let server = browser_support::Server::start(dir.path())?;
+    let s = &browser.session;
+    open(browser, &server.url(GUIDE_PAGE))?;
+    s.js("window.__before_reload = true;", json!([]))?;
+    let source = dir.path().join("content/reading-the-error.md");
+    let text = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
+    std::fs::write(&source, format!("{text}\nLive reload marker 4711.\n"))
+        .map_err(|e| e.to_string())?;
+    s.wait_for(
+        "the page to reload with the edit",
+        "return !window.__before_reload && document.readyState === 'complete'
+                && document.body.textContent.includes('Live reload marker 4711');",
+        WAIT,
+    )?;
+    browser.assert_clean("live reload")
+}
+
+fn screenshots(browser: &Browser, site: &Site) -> Result<()> {
+    let s = &browser.session;
+    let dir = screenshot_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let sizes = [
+        ("desktop", 1280, 900, 1, false),
+        ("phone", 390, 844, 2, true),
+    ];
+    for (size, width, height, scale, mobile) in sizes {
+        s.cdp(
+            "Emulation.setDeviceMetricsOverride",
+            json!({"width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile}),
+        )?;
+        for theme in ["light", "dark"] {
+            s.cdp(
+                "Emulation.setEmulatedMedia",
+                json!({"features": [{"name": "prefers-color-scheme", "value": theme}]}),
+            )?;
+            for (name, page) in [("home", "index.html"), ("guide", GUIDE_PAGE)] {
+                open(browser, &site.server.url(page))?;
+                // Follow the OS (emulated above), not a stored choice.
+                s.js("localStorage.removeItem('helpsite-theme');", json!([]))?;
+                open(browser, &site.server.url(page))?;
+                let shown = s.js("return document.documentElement.dataset.theme;", json!([]))?;
+                ensure(shown == theme, || {
+                    format!("{name}: theme {shown}, OS says {theme}")
+                })?;
+                let png = s.screenshot()?;
+                let file = dir.join(format!("{name}-{theme}-{size}.png"));
+                std::fs::write(&file, &png).map_err(|e| e.to_string())?;
+                let shot_width =
+                    u32::from_be_bytes(png[16..20].try_into().map_err(|_| "short PNG")?);
+                ensure(shot_width == (width * scale) as u32, || {
+                    format!(
+                        "{}: {shot_width} px wide, expected {}",
+                        file.display(),
+                        width * scale
+                    )
+                })?;
+            }
+        }
+    }
+    browser.assert_clean("screenshots")
+}
+
+fn screenshot_dir() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
+    target.join("screenshots")
+}
