@@ -22,6 +22,20 @@ pub struct RenderedPage {
     pub links: Vec<Link>,
     /// Every fenced code block, classified. Same values the harness runs.
     pub snippets: Vec<Snippet>,
+    /// The page's plain text cut at its headings, for the search index. The first entry holds
+    /// the text before the first heading (id `""`, heading = the page title is up to the caller).
+    pub sections: Vec<SectionText>,
+}
+
+/// Plain text of one part of a page: from a heading to the next heading.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SectionText {
+    /// The heading's id (`""` for the text before the first heading).
+    pub id: String,
+    /// The heading's plain text (`""` before the first heading).
+    pub heading: String,
+    /// The text under the heading, whitespace-collapsed, code blocks excluded.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +78,9 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
     let mut code: Option<(String, usize, String)> = None;
     for (event, range) in Parser::new_ext(&page.body, options()).into_offset_iter() {
         match &event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_u8(*level), String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level_u8(*level), String::new()))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text)) = heading.take() {
                     let id = slugs.slug(&text);
@@ -75,9 +91,10 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
                 heading.as_mut().expect("checked").1.push_str(t)
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                links.push(Link { target: dest_url.to_string(), line: line_of(range.start) })
-            }
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
+                target: dest_url.to_string(),
+                line: line_of(range.start),
+            }),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
@@ -92,7 +109,8 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((info, line, text)) = code.take() {
-                    let snippet = Snippet::from_block(page, &section, snippets.len(), &info, text, line)?;
+                    let snippet =
+                        Snippet::from_block(page, &section, snippets.len(), &info, text, line)?;
                     events.push(Event::Html(code_html(&snippet).into()));
                     snippets.push(snippet);
                 }
@@ -104,7 +122,14 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Ok(RenderedPage { page: index, html, headings, links, snippets })
+    Ok(RenderedPage {
+        page: index,
+        html,
+        headings,
+        links,
+        snippets,
+        sections: Vec::new(),
+    })
 }
 
 /// A code block as HTML. (Minimal: no highlighting yet.)
@@ -121,7 +146,8 @@ fn level_u8(level: HeadingLevel) -> u8 {
 
 /// Maps a byte offset in `body` to a 1-based line of the source file.
 pub fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     move |offset| first_line + starts.partition_point(|&s| s <= offset) - 1
 }
