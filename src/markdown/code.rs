@@ -73,7 +73,7 @@ pub fn snippet_html(snippet: &Snippet) -> String {
         let _ = escape_html_body_text(&mut html, reason);
     }
     html.push_str("</span><button type=\"button\" class=\"copy\" hidden>Copy</button></div>");
-    html.push_str("<pre class=\"code hl-code\"><code>");
+    html.push_str("<pre class=\"code\"><code>");
     html.push_str(&code_html(snippet, &text));
     html.push_str("</code></pre></div>\n");
     html
