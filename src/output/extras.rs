@@ -112,7 +112,7 @@ fn write_print(
 /// One page of the print view: an `<article>` with its ids made unique.
 fn write_print_page(out: &mut impl Write, title: &str, r: &RenderedPage) -> std::io::Result<()> {
     let id = format!("p{}", r.page);
-    write!(out, "<article class=\"page print-page\" id=\"{id}\">\n")?;
+    writeln!(out, "<article class=\"page print-page\" id=\"{id}\">")?;
     if !r.has_h1 {
         let mut h1 = String::from("<h1>");
         let _ = pulldown_cmark_escape::escape_html_body_text(&mut h1, title);
