@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::{
@@ -34,8 +33,8 @@ impl Site {
     /// Loads `ROOT/helpsite.toml` and every page under `ROOT/content`.
     pub fn load(root: &Path) -> anyhow::Result<Site> {
         let start = Instant::now();
-        let corpus = content::load(root)
-            .with_context(|| format!("loading the site at {}", root.display()))?;
+        // Errors already name their file (`content/x.md:3:10: …`) and read best unprefixed.
+        let corpus = content::load(root)?;
         Ok(Site {
             corpus,
             load_time: start.elapsed(),
