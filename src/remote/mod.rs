@@ -224,6 +224,25 @@ impl MockRemote {
             .map(|p| p.host().to_string())
             .collect()
     }
+    /// The variables that route a sandbox's git through the mock as contracts.md lists them:
+    /// `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`, `http_proxy`, `ALL_PROXY` = [`Self::proxy_url`],
+    /// `NO_PROXY` and `no_proxy` empty, `GIT_SSL_CAINFO`, `SSL_CERT_FILE`, `CURL_CA_BUNDLE` = the CA.
+    pub fn proxy_env(&self) -> Vec<(String, String)> {
+        let proxy = self.proxy_url();
+        let ca = self.ca_file.display().to_string();
+        let proxies = [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+        ];
+        let cas = ["GIT_SSL_CAINFO", "SSL_CERT_FILE", "CURL_CA_BUNDLE"];
+        let pairs = proxies.iter().map(|k| (k, proxy.clone()));
+        let pairs = pairs.chain(["NO_PROXY", "no_proxy"].iter().map(|k| (k, String::new())));
+        let pairs = pairs.chain(cas.iter().map(|k| (k, ca.clone())));
+        pairs.map(|(k, v)| (k.to_string(), v)).collect()
+    }
     /// The profile used on plain HTTP.
     pub fn profile(&self) -> Profile {
         self.state.profile
