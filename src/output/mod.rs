@@ -3,6 +3,8 @@
 //!
 //! (Skeleton: writes bare pages; the site-generator work replaces this.)
 
+pub mod search;
+
 use std::path::Path;
 
 use anyhow::Context as _;
