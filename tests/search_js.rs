@@ -1,11 +1,11 @@
-//! `cargo test --test search_js`: the search index of tests/fixtures/search, queried by
-//! templates/static/search.js under node — the pure ranking function, and the page wiring in a
+//! `cargo test --test search_js`: builds tests/fixtures/search with the real binary and queries
+//! the built `static/search-index.js` with the built `static/search.js` under node — the pure ranking function, and the page wiring in a
 //! minimal fake DOM (escaping, links, keyboard). Needs `node` on PATH; fails if it is missing.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use helpsite::{content, markdown, output::search};
+use assert_cmd::prelude::*;
 use serde_json::{Value, json};
 
 const QUERY_JS: &str = r#"
@@ -18,29 +18,28 @@ const index = s.load(ctx.HELPSITE_SEARCH_INDEX);
 console.log(JSON.stringify(JSON.parse(queries).map(q => s.search(index, q, 5))));
 "#;
 
-/// Builds the fixture's index into a temp dir, as `static/search-index.js` would be.
-fn fixture_index() -> (tempfile::TempDir, PathBuf) {
+/// Builds tests/fixtures/search with the real binary into a temp dir; returns the dir and the
+/// paths of the built `static/search-index.js` and `static/search.js`.
+fn build_fixture() -> (tempfile::TempDir, String, String) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
-    let corpus = content::load(&root).expect("fixture loads");
-    let rendered: Vec<_> = corpus
-        .pages
-        .iter()
-        .enumerate()
-        .map(|(i, p)| markdown::render(i, p).expect("fixture renders"))
-        .collect();
-    let urls: Vec<String> = corpus
-        .pages
-        .iter()
-        .map(|p| p.rel.replace(".md", ".html"))
-        .collect();
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("search-index.js");
-    std::fs::write(&path, search::index_script(&corpus, &rendered, &urls)).expect("write index");
-    (dir, path)
-}
-
-fn search_js() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/static/search.js")
+    let out = dir.path().join("public");
+    Command::cargo_bin("helpsite")
+        .expect("binary")
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let path = |name: &str| {
+        out.join("static")
+            .join(name)
+            .to_str()
+            .expect("utf-8")
+            .to_string()
+    };
+    (dir, path("search-index.js"), path("search.js"))
 }
 
 /// Runs `node -e CODE ARGS…` and parses its stdout as JSON.
@@ -58,14 +57,9 @@ fn node(code: &str, args: &[&str]) -> Value {
 }
 
 fn query(queries: &[&str]) -> Vec<Value> {
-    let (_dir, index) = fixture_index();
-    let search = search_js();
+    let (_dir, index, search) = build_fixture();
     let queries = json!(queries).to_string();
-    let args = [
-        index.to_str().expect("utf-8"),
-        search.to_str().expect("utf-8"),
-        queries.as_str(),
-    ];
+    let args = [index.as_str(), search.as_str(), queries.as_str()];
     match node(QUERY_JS, &args) {
         Value::Array(all) => all,
         other => panic!("expected an array, got {other}"),
@@ -166,16 +160,8 @@ const DOM_JS: &str = include_str!("search_js_dom.js");
 
 #[test]
 fn the_page_renders_results_as_text_with_relative_links() {
-    let (_dir, index) = fixture_index();
-    let search = search_js();
-    let out = node(
-        DOM_JS,
-        &[
-            index.to_str().expect("utf-8"),
-            search.to_str().expect("utf-8"),
-            "alert",
-        ],
-    );
+    let (_dir, index, search) = build_fixture();
+    let out = node(DOM_JS, &[index.as_str(), search.as_str(), "alert"]);
     assert_eq!(
         out["created"]
             .as_array()

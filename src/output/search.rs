@@ -29,7 +29,8 @@ pub const STOP_WORDS: &[&str] = &[
 const ALPHABET: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
 
 /// Builds the text of `static/search-index.js`. `urls[i]` is the URL, relative to the site root,
-/// of `rendered[i]` (or of `corpus.pages[i]` when `urls` covers every page of the corpus).
+/// of `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not
+/// as the corpus is taken as one URL per rendered page.
 pub fn index_script(corpus: &Corpus, rendered: &[RenderedPage], urls: &[String]) -> String {
     let mut builder = Builder::default();
     let pages: Vec<(String, String, Vec<Section>)> = rendered
@@ -266,54 +267,67 @@ fn push_number(out: &mut String, mut n: u32) {
     out.extend(groups.iter().rev().map(|&g| ALPHABET[g as usize] as char));
 }
 
-/// Splits a page into sections from its HTML and headings: the text before the first heading,
-/// then each heading's. Tags are dropped, entities decoded, whitespace collapsed; the
-/// heading's own markup (permalink included) is skipped, its text taken from `headings`.
+/// A page's sections: the renderer's plain text per heading (`RenderedPage::sections`, which
+/// leaves code out) followed by the text of the code blocks under that heading, taken from the
+/// HTML — error messages live in code blocks, and they are what readers paste. A page top with
+/// no text is dropped when the page has headings.
 fn sections_of(r: &RenderedPage) -> Vec<Section> {
-    let mut sections = vec![Section {
-        id: String::new(),
-        heading: String::new(),
-        text: String::new(),
-    }];
-    let mut headings = r.headings.iter();
-    let mut rest = r.html.as_str();
-    let mut text = String::new();
-    while let Some(open) = rest.find('<') {
-        text.push_str(&rest[..open]);
-        rest = &rest[open..];
-        let tag_end = rest.find('>').map_or(rest.len(), |i| i + 1);
-        let name = tag_name(&rest[..tag_end]);
-        let skip_to = match name.as_str() {
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "button" | "script" | "style" => {
-                let close = format!("</{name}");
-                rest.find(&close).map_or(rest.len(), |i| {
-                    i + rest[i..].find('>').map_or(rest.len() - i, |j| j + 1)
-                })
+    let mut code = code_text(&r.html);
+    let mut sections: Vec<Section> = r
+        .sections
+        .iter()
+        .map(|s| {
+            let extra = code.remove(&s.id).unwrap_or_default();
+            let text = [s.text.trim(), extra.trim()].join(" ").trim().to_string();
+            Section {
+                id: s.id.clone(),
+                heading: s.heading.clone(),
+                text,
             }
-            _ => tag_end,
-        };
-        if name.len() == 2 && name.starts_with('h') && name != "hr" {
-            finish_text(sections.last_mut().expect("never empty"), &text);
-            text.clear();
-            let (id, heading) = headings
-                .next()
-                .map_or_else(Default::default, |h| (h.id.clone(), h.text.clone()));
-            sections.push(Section {
-                id,
-                heading,
-                text: String::new(),
-            });
-        } else if is_block(&name) {
-            text.push(' ');
-        }
-        rest = &rest[skip_to..];
+        })
+        .collect();
+    if sections.is_empty() {
+        sections.push(Section {
+            id: String::new(),
+            heading: String::new(),
+            text: String::new(),
+        });
     }
-    text.push_str(rest);
-    finish_text(sections.last_mut().expect("never empty"), &text);
     if sections.len() > 1 && sections[0].text.is_empty() {
         sections.remove(0);
     }
     sections
+}
+
+/// The text inside `<pre>` elements, per id of the heading above them (`""` before the first),
+/// tags dropped, entities decoded, whitespace collapsed.
+fn code_text(html: &str) -> HashMap<String, String> {
+    let mut found: HashMap<String, String> = HashMap::new();
+    let mut section = String::new();
+    let mut pre_depth = 0usize;
+    let mut rest = html;
+    while let Some(open) = rest.find('<') {
+        if pre_depth > 0 {
+            let text = decode_entities(&rest[..open]);
+            let entry = found.entry(section.clone()).or_default();
+            entry.extend(text.split_whitespace().flat_map(|w| [" ", w]));
+        }
+        rest = &rest[open..];
+        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+        let tag = &rest[..end];
+        match tag_name(tag).as_str() {
+            "pre" if tag.starts_with("</") => pre_depth = pre_depth.saturating_sub(1),
+            "pre" => pre_depth += 1,
+            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" if !tag.starts_with("</") => {
+                section = attribute(tag, "id")
+                    .map(decode_entities)
+                    .unwrap_or_default();
+            }
+            _ => {}
+        }
+        rest = &rest[end..];
+    }
+    found
 }
 
 /// `<h2 id="x">` → `h2`; `</p>` → `p`.
@@ -326,16 +340,11 @@ fn tag_name(tag: &str) -> String {
         .to_ascii_lowercase()
 }
 
-fn is_block(name: &str) -> bool {
-    matches!(
-        name,
-        "p" | "br" | "li" | "td" | "th" | "tr" | "pre" | "div" | "blockquote" | "dt" | "dd" | "hr"
-    )
-}
-
-fn finish_text(section: &mut Section, raw: &str) {
-    let decoded = decode_entities(raw);
-    section.text = decoded.split_whitespace().collect::<Vec<_>>().join(" ");
+/// The value of a double-quoted attribute in a start tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    let len = tag[start..].find('"')?;
+    Some(&tag[start..start + len])
 }
 
 /// Decodes the entities an HTML writer emits: the five named ones, `&nbsp;` and numeric ones.

@@ -215,3 +215,31 @@ fn urls_may_cover_every_corpus_page() {
         "untitled → first heading"
     );
 }
+
+#[test]
+fn code_blocks_join_the_section_above_them() {
+    let html = "<p>x</p><pre><code>top &amp; code</code></pre>\n<h2 id=\"a-b\">A <a href=\"#a-b\">#</a></h2>\
+        <div><span>label</span><pre class=\"code\"><code><span class=\"k\">fatal:</span> it\n  failed</code></pre></div>\
+        <h3 id=\"c\">C</h3><p>no code</p>";
+    let code = code_text(html);
+    assert_eq!(code[""].trim(), "top & code");
+    assert_eq!(
+        code["a-b"].trim(),
+        "fatal: it failed",
+        "highlight spans dropped, lines joined"
+    );
+    assert!(!code.contains_key("c"));
+}
+
+#[test]
+fn error_text_in_code_is_indexed() {
+    let index = index_of(&[("guide/fix.md", FIX)]);
+    let secs = index["secs"].as_array().expect("secs");
+    let error = secs[1][1].as_str().expect("excerpt");
+    assert!(
+        error.contains(
+            "fatal: Authentication failed for 'https://bitbucket.org/username/demo.git/'"
+        ),
+        "{error}"
+    );
+}
