@@ -25,7 +25,10 @@ impl Config {
     pub fn load(root: &Path) -> anyhow::Result<Config> {
         let path = root.join("helpsite.toml");
         if !path.exists() {
-            return Ok(Config { title: "Help".into(), ..Config::default() });
+            return Ok(Config {
+                title: "Help".into(),
+                ..Config::default()
+            });
         }
         let text = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;

@@ -42,15 +42,23 @@ pub struct FrontMatter {
     pub weight: i64,
     /// Drafts are not rendered and their snippets are not run.
     pub draft: bool,
+    /// `[snippets]`: settings for the page's snippet chain (mock remote profile and date).
+    pub snippets: crate::snippets::PageSettings,
 }
 
 impl Page {
     /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, `_index` → section.
     pub fn test_prefix(&self) -> String {
         let stem = self.rel.trim_end_matches(".md");
-        let stem = stem.strip_suffix("/_index").or(stem.strip_suffix("_index")).unwrap_or(stem);
+        let stem = stem
+            .strip_suffix("/_index")
+            .or(stem.strip_suffix("_index"))
+            .unwrap_or(stem);
         let stem = if stem.is_empty() { "index" } else { stem };
-        stem.split('/').map(|part| part.replace(['-', '.'], "_")).collect::<Vec<_>>().join("::")
+        stem.split('/')
+            .map(|part| part.replace(['-', '.'], "_"))
+            .collect::<Vec<_>>()
+            .join("::")
     }
 }
 
@@ -66,10 +74,14 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         }
         let text = std::fs::read_to_string(entry.path())
             .with_context(|| format!("reading {}", entry.path().display()))?;
-        let rel = entry.path().strip_prefix(&content)?.to_string_lossy().replace('\\', "/");
+        let rel = entry
+            .path()
+            .strip_prefix(&content)?
+            .to_string_lossy()
+            .replace('\\', "/");
         let (front, body, body_line) = split_front_matter(&text);
-        let front: FrontMatter = toml::from_str(front)
-            .with_context(|| format!("content/{rel}: front matter"))?;
+        let front: FrontMatter =
+            toml::from_str(front).with_context(|| format!("content/{rel}: front matter"))?;
         pages.push(Page {
             source: Path::new("content").join(&rel),
             rel,
@@ -78,7 +90,11 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
             body_line,
         });
     }
-    Ok(Corpus { root: root.to_path_buf(), config, pages })
+    Ok(Corpus {
+        root: root.to_path_buf(),
+        config,
+        pages,
+    })
 }
 
 /// Splits `+++\n…\n+++\n` off the top; returns (front matter, body, body's first line).

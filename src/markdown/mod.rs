@@ -64,7 +64,9 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
     let mut code: Option<(String, usize, String)> = None;
     for (event, range) in Parser::new_ext(&page.body, options()).into_offset_iter() {
         match &event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_u8(*level), String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level_u8(*level), String::new()))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, text)) = heading.take() {
                     let id = slugs.slug(&text);
@@ -75,9 +77,10 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
                 heading.as_mut().expect("checked").1.push_str(t)
             }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                links.push(Link { target: dest_url.to_string(), line: line_of(range.start) })
-            }
+            Event::Start(Tag::Link { dest_url, .. }) => links.push(Link {
+                target: dest_url.to_string(),
+                line: line_of(range.start),
+            }),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let info = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
@@ -92,7 +95,8 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
             }
             Event::End(TagEnd::CodeBlock) => {
                 if let Some((info, line, text)) = code.take() {
-                    let snippet = Snippet::from_block(page, &section, snippets.len(), &info, text, line)?;
+                    let snippet =
+                        Snippet::from_block(page, &section, snippets.len(), &info, text, line)?;
                     events.push(Event::Html(code_html(&snippet).into()));
                     snippets.push(snippet);
                 }
@@ -104,7 +108,13 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
     }
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Ok(RenderedPage { page: index, html, headings, links, snippets })
+    Ok(RenderedPage {
+        page: index,
+        html,
+        headings,
+        links,
+        snippets,
+    })
 }
 
 /// A code block as HTML. (Minimal: no highlighting yet.)
@@ -121,7 +131,8 @@ fn level_u8(level: HeadingLevel) -> u8 {
 
 /// Maps a byte offset in `body` to a 1-based line of the source file.
 pub fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     move |offset| first_line + starts.partition_point(|&s| s <= offset) - 1
 }

@@ -13,7 +13,11 @@ impl Slugger {
     pub fn slug(&mut self, text: &str) -> String {
         let base = slugify(text);
         let n = self.seen.entry(base.clone()).or_insert(0);
-        let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
+        let id = if *n == 0 {
+            base.clone()
+        } else {
+            format!("{base}-{n}")
+        };
         *n += 1;
         id
     }
@@ -30,7 +34,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "section".into() } else { out }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -40,8 +48,14 @@ mod tests {
     #[test]
     fn dedupes_and_normalises() {
         let mut s = Slugger::default();
-        assert_eq!(s.slug("Fix it: use an API token"), "fix-it-use-an-api-token");
-        assert_eq!(s.slug("Fix it: use an API token"), "fix-it-use-an-api-token-1");
+        assert_eq!(
+            s.slug("Fix it: use an API token"),
+            "fix-it-use-an-api-token"
+        );
+        assert_eq!(
+            s.slug("Fix it: use an API token"),
+            "fix-it-use-an-api-token-1"
+        );
         assert_eq!(s.slug("!!!"), "section");
     }
 }
