@@ -8,6 +8,8 @@
 //! serve `helpsite test`.
 
 pub mod fence;
+pub mod matching;
 pub mod model;
+pub mod transcript;
 
 pub use model::{FenceError, PageSettings, Snippet, SnippetKind};
