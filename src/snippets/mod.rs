@@ -10,6 +10,8 @@
 pub mod fence;
 pub mod matching;
 pub mod model;
+pub mod runner;
+pub mod sandbox;
 pub mod transcript;
 
 pub use model::{FenceError, PageSettings, Snippet, SnippetKind};
