@@ -8,10 +8,15 @@
 //! serve `helpsite test`.
 
 pub mod fence;
+pub mod harness;
+pub mod link;
 pub mod matching;
 pub mod model;
 pub mod runner;
 pub mod sandbox;
+pub mod step;
+pub mod suite;
 pub mod transcript;
 
 pub use model::{FenceError, PageSettings, Snippet, SnippetKind};
+pub use suite::{SnippetResult, Suite, Verdict};

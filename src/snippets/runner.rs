@@ -182,7 +182,8 @@ impl Session {
             "unset GIT_ASKPASS"
         };
         let line = format!(
-            "__hs_s=$?; {askpass}; __hs_return $__hs_s; . \"$HELPSITE_HARNESS/cmd\" >>\"$HELPSITE_OUT\" 2>&1 </dev/null; \
+            "__hs_s=$?; {askpass}; IFS= read -r -d '' __hs_cmd <\"$HELPSITE_HARNESS/cmd\"; __hs_return $__hs_s; \
+             eval \"$__hs_cmd\" >>\"$HELPSITE_OUT\" 2>&1 </dev/null; \
              __hs_s=$?; printf '\\n{}%s\\n' \"$__hs_s\"; __hs_return $__hs_s\n",
             self.marker
         );
@@ -217,7 +218,8 @@ impl Session {
     fn output(&self) -> String {
         let bytes = fs::read(&self.out_file).unwrap_or_default();
         let cap = (OUTPUT_CAP as usize).min(bytes.len());
-        String::from_utf8_lossy(&bytes[..cap]).into_owned()
+        let text = String::from_utf8_lossy(&bytes[..cap]);
+        as_typed(&text)
     }
 
     /// Kills the shell and everything in its process group, and reaps the shell.
@@ -230,6 +232,15 @@ impl Session {
             .stderr(Stdio::null())
             .status();
         let _ = self.child.wait();
+    }
+}
+
+/// A non-interactive bash prefixes its errors with `bash: line N:`; a terminal shows `bash:`.
+fn as_typed(text: &str) -> String {
+    static PREFIX: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    match PREFIX.get_or_init(|| regex::Regex::new(r"(?m)^bash: line \d+: ").ok()) {
+        Some(re) => re.replace_all(text, "bash: ").into_owned(),
+        None => text.to_string(),
     }
 }
 
@@ -270,6 +281,10 @@ mod tests {
         assert_eq!(r.output, "out\nerr\nout2\nf1\nd\n");
         assert_eq!(r.status, Some(1));
         assert_eq!(run(&mut s, "echo $?").output, "1\n");
+        let r = run(&mut s, "cd nowhere");
+        assert_eq!(r.output, "bash: cd: nowhere: No such file or directory\n");
+        let r = run(&mut s, "cat <<EOF\nheredoc\nEOF");
+        assert_eq!(r.output, "heredoc\n");
     }
 
     #[test]
