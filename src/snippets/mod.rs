@@ -12,6 +12,8 @@ pub mod harness;
 pub mod link;
 pub mod matching;
 pub mod model;
+pub mod overwrite;
+pub mod report;
 pub mod runner;
 pub mod sandbox;
 pub mod step;

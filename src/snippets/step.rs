@@ -142,6 +142,9 @@ fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult 
                 snippet.file.display(),
                 command.text
             ));
+            if ran.fault.is_some() {
+                break;
+            }
             result.rewrites.push(Rewrite {
                 command,
                 status,

@@ -231,6 +231,21 @@ impl Suite {
         }
     }
 
+    /// The chain snippet `index` belongs to (`None` for ignored snippets).
+    pub fn chain_of(&self, index: usize) -> Option<usize> {
+        self.place[index].map(|(chain, _)| chain)
+    }
+
+    /// Replaces the scenario every chain's mock remote starts from (`--scenario FILE`).
+    pub fn set_scenario(&mut self, scenario: crate::remote::Scenario) {
+        self.link.scenario = scenario;
+    }
+
+    /// The scenario the chains' mock remotes start from.
+    pub fn scenario(&self) -> &crate::remote::Scenario {
+        &self.link.scenario
+    }
+
     /// Tears every live chain down (shells killed, sandboxes removed, remotes stopped).
     pub fn shutdown(&self) {
         for chain in &self.chains {
