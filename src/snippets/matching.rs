@@ -69,14 +69,7 @@ pub fn diff(expected: &str, actual: &str) -> String {
         Data::text(expected.to_string()),
         Data::text(actual.to_string()),
     );
-    let written = snapbox::report::write_diff(
-        &mut out,
-        &e,
-        &a,
-        Some(&"expected"),
-        Some(&"actual"),
-        Palette::plain(),
-    );
+    let written = snapbox::report::write_diff(&mut out, &e, &a, None, None, Palette::plain());
     if written.is_err() {
         return format!("--- expected\n{expected}+++ actual\n{actual}");
     }

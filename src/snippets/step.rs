@@ -111,54 +111,86 @@ fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult 
     let mut problems = Vec::new();
     for command in commands {
         let ran = exec(snippet, live, deadline, &command.text);
-        let line = snippet.line + 1 + command.line;
-        let mut problem = String::new();
-        if let Some(fault) = &ran.fault {
-            problem.push_str(&format!("  {fault}\n"));
-            result
-                .replay_failure
-                .get_or_insert(format!("`$ {}` {fault}", first_line(&command.text)));
+        let checked = check(&command, &ran, &ctx);
+        if let Some(replay) = checked.replay {
+            result.replay_failure.get_or_insert(replay);
         }
-        let status = ran.status.unwrap_or(-1);
-        if status != command.status {
-            problem.push_str(&format!(
-                "  exit status {status}, expected {}\n",
-                command.status
-            ));
-            result.replay_failure.get_or_insert(format!(
-                "`$ {}` exited with {status}, expected {}",
-                first_line(&command.text),
-                command.status
-            ));
-        }
-        let mismatch = matching::compare(&command.expected, &ran.output, &ctx).err();
-        if let Some(m) = &mismatch {
-            problem.push_str(&format!("  output differs:\n{}", indent(&m.diff)));
-        }
-        if !problem.is_empty() {
-            let output = mismatch.map_or_else(|| command.expected.clone(), |m| m.rewritten);
+        if !checked.problem.is_empty() {
+            let line = snippet.line + 1 + command.line;
+            let file = snippet.file.display();
             problems.push(format!(
-                "{}:{line}: $ {}\n{problem}",
-                snippet.file.display(),
-                command.text
+                "{file}:{line}: $ {}\n{}",
+                command.text, checked.problem
             ));
-            if ran.fault.is_some() {
-                break;
-            }
-            result.rewrites.push(Rewrite {
-                command,
-                status,
-                output,
-            });
         }
         if ran.fault.is_some() {
             break;
+        }
+        if let Some(output) = checked.rewritten {
+            result.rewrites.push(Rewrite {
+                command,
+                status: ran.status.unwrap_or(-1),
+                output,
+            });
         }
     }
     if !problems.is_empty() {
         result.failure = Some(problems.join("\n"));
     }
     result
+}
+
+/// What checking one command found.
+struct Checked {
+    /// Human-readable lines (empty when the command did as the transcript says).
+    problem: String,
+    /// Why replaying this command counts as a failure (wrong status, fault).
+    replay: Option<String>,
+    /// The output to write back with `--overwrite`, when anything differed.
+    rewritten: Option<String>,
+}
+
+fn check(command: &Command, ran: &Ran, ctx: &Context) -> Checked {
+    let shown = first_line(&command.text);
+    if let Some(fault) = &ran.fault {
+        let mut problem = format!("  {fault}\n");
+        let so_far = matching::tidy(&ran.output);
+        if !so_far.is_empty() {
+            problem.push_str(&format!("  output so far:\n{}", indent(&so_far)));
+        }
+        let replay = Some(format!("`$ {shown}` {fault}"));
+        return Checked {
+            problem,
+            replay,
+            rewritten: None,
+        };
+    }
+    let (mut problem, mut replay) = (String::new(), None);
+    let status = ran.status.unwrap_or(-1);
+    if status != command.status {
+        problem.push_str(&format!(
+            "  exit status {status}, expected {}\n",
+            command.status
+        ));
+        replay = Some(format!(
+            "`$ {shown}` exited with {status}, expected {}",
+            command.status
+        ));
+    }
+    let mismatch = matching::compare(&command.expected, &ran.output, ctx).err();
+    if let Some(m) = &mismatch {
+        problem.push_str(&format!(
+            "  output differs:\n{}",
+            indent(m.diff.trim_start_matches('\n'))
+        ));
+    }
+    let rewritten = (!problem.is_empty())
+        .then(|| mismatch.map_or_else(|| command.expected.clone(), |m| m.rewritten));
+    Checked {
+        problem,
+        replay,
+        rewritten,
+    }
 }
 
 /// A script or Python program: one run, checked for its status only.
