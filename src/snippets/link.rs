@@ -15,13 +15,18 @@ use crate::{
 };
 
 /// What every chain's remote starts from.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Config {
     pub scenario: Scenario,
+    /// The scenario's bare repositories, created once per process and copied for each chain
+    /// (creating them runs git several times; copying a few small files does not).
+    template: std::sync::OnceLock<Option<tempfile::TempDir>>,
 }
 
 /// A running remote and how the sandbox reaches it.
 pub struct Link {
+    /// The chain's own copy of the repositories (removed after the remote stops).
+    _repos: Option<tempfile::TempDir>,
     pub network: Network,
     /// `(mock URL, https://host)` to map back in output.
     unmap: Option<(String, String)>,
@@ -37,13 +42,38 @@ impl Config {
             Some(table) => Scenario::from_toml_table(table, &file)?,
             None => Scenario::default(),
         };
-        Ok(Config { scenario })
+        Ok(Config::new(scenario))
+    }
+
+    pub fn new(scenario: Scenario) -> Config {
+        Config {
+            scenario,
+            template: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A fresh copy of the template repositories, if the template could be made.
+    fn repos(&self) -> Option<tempfile::TempDir> {
+        let template = self
+            .template
+            .get_or_init(|| make_template(&self.scenario))
+            .as_ref()?;
+        let copy = tempfile::Builder::new()
+            .prefix("helpsite-repos-")
+            .tempdir()
+            .ok()?;
+        copy_tree(template.path(), copy.path()).ok()?;
+        Some(copy)
     }
 
     /// Starts a mock remote for one chain.
     pub fn start(&self, settings: &PageSettings) -> anyhow::Result<Link> {
         let (profile, as_of) = parse_settings(settings)?;
+        let repos = self.repos();
         let mut builder = MockRemote::builder().scenario(self.scenario.clone());
+        if let Some(dir) = &repos {
+            builder = builder.root(dir.path());
+        }
         if let Some(profile) = profile {
             builder = builder.profile(profile);
         }
@@ -58,6 +88,7 @@ impl Config {
         };
         let unmap = Some((remote.url(), format!("https://{}", remote.profile().host())));
         Ok(Link {
+            _repos: repos,
             network,
             unmap,
             remote: Some(remote),
@@ -69,6 +100,7 @@ impl Link {
     /// No remote at all: every network attempt is refused.
     pub fn closed() -> Link {
         Link {
+            _repos: None,
             network: Network::closed(),
             unmap: None,
             remote: None,
@@ -82,6 +114,39 @@ impl Link {
             None => text.to_string(),
         }
     }
+}
+
+/// Creates the scenario's repositories once, by starting (and stopping) a mock on a directory.
+fn make_template(scenario: &Scenario) -> Option<tempfile::TempDir> {
+    let dir = tempfile::Builder::new()
+        .prefix("helpsite-template-")
+        .tempdir()
+        .ok()?;
+    let remote = MockRemote::builder()
+        .scenario(scenario.clone())
+        .root(dir.path())
+        .start()
+        .ok()?;
+    drop(remote);
+    Some(dir)
+}
+
+/// Copies a directory tree (the bare repositories: plain files and directories only).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = entry
+            .path()
+            .strip_prefix(from)
+            .map_err(std::io::Error::other)?;
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
 }
 
 /// Checks a page's `[snippets]` settings; `page` names the file in errors.

@@ -238,7 +238,7 @@ impl Suite {
 
     /// Replaces the scenario every chain's mock remote starts from (`--scenario FILE`).
     pub fn set_scenario(&mut self, scenario: crate::remote::Scenario) {
-        self.link.scenario = scenario;
+        self.link = link::Config::new(scenario);
     }
 
     /// The scenario the chains' mock remotes start from.
