@@ -204,6 +204,7 @@ mod tests {
     #[test]
     fn unmaps_the_mock_url() {
         let link = Link {
+            _repos: None,
             network: Network::closed(),
             unmap: Some(("http://127.0.0.1:5".into(), "https://bitbucket.org".into())),
             remote: None,
