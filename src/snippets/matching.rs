@@ -135,7 +135,7 @@ mod tests {
         );
         let m = compare("head\n[..] middle\nlast\n", "head\nno\nother\n", &ctx).unwrap_err();
         assert!(
-            m.diff.contains("expected") && m.diff.contains("other"),
+            m.diff.contains("--- Expected") && m.diff.contains("+ other"),
             "{}",
             m.diff
         );
