@@ -63,6 +63,21 @@ pub struct Ran {
     pub fault: Option<Fault>,
 }
 
+/// How a snippet's text runs in the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// As if typed at the prompt: evaluated in the session shell itself (`set -e` and `exit`
+    /// act on the session, as they would on a terminal).
+    Typed,
+    /// As a script: in a subshell, so `exit` and `set -e` end the script only; the working
+    /// directory, exported variables and functions are carried back into the session.
+    Script,
+}
+
+/// Helpers defined once in every session.
+const PRELUDE: &str = "__hs_return() { return \"$1\"; }\n\
+    __hs_save() { { printf 'cd -- %q\\n' \"$PWD\"; export -p; declare -f; } >\"$HELPSITE_HARNESS/state\" 2>/dev/null; }\n";
+
 /// A live bash session in a sandbox.
 pub struct Session {
     child: Child,
@@ -112,7 +127,7 @@ impl Session {
             out_file: sandbox.out_file(),
             cmd_file: sandbox.harness.join("cmd"),
         };
-        session.send("__hs_return() { return \"$1\"; }\n")?;
+        session.send(PRELUDE)?;
         Ok(session)
     }
 
@@ -129,6 +144,7 @@ impl Session {
         deadline: Instant,
         timeout: Duration,
         askpass: bool,
+        mode: Mode,
     ) -> Ran {
         if let Some(why) = &self.dead {
             return Ran {
@@ -137,7 +153,7 @@ impl Session {
                 fault: Some(Fault::Dead(why.clone())),
             };
         }
-        if let Err(e) = self.prepare(script, askpass) {
+        if let Err(e) = self.prepare(script, askpass, mode) {
             return self.fail(Fault::Dead(format!(
                 "could not hand the command to the shell: {e}"
             )));
@@ -173,18 +189,27 @@ impl Session {
         }
     }
 
-    fn prepare(&mut self, script: &str, askpass: bool) -> io::Result<()> {
+    fn prepare(&mut self, script: &str, askpass: bool, mode: Mode) -> io::Result<()> {
         fs::File::create(&self.out_file)?;
         fs::write(&self.cmd_file, script)?;
+        let state = self.cmd_file.with_file_name("state");
+        let _ = fs::remove_file(&state);
         let askpass = if askpass {
             "export GIT_ASKPASS=\"$HELPSITE_ASKPASS\""
         } else {
             "unset GIT_ASKPASS"
         };
+        let (run, restore) = match mode {
+            Mode::Typed => ("eval \"$__hs_cmd\"", ""),
+            Mode::Script => (
+                "( trap __hs_save EXIT; eval \"$__hs_cmd\" )",
+                " . \"$HELPSITE_HARNESS/state\" >/dev/null 2>&1;",
+            ),
+        };
         let line = format!(
-            "__hs_s=$?; {askpass}; IFS= read -r -d '' __hs_cmd <\"$HELPSITE_HARNESS/cmd\"; __hs_return $__hs_s; \
-             eval \"$__hs_cmd\" >>\"$HELPSITE_OUT\" 2>&1 </dev/null; \
-             __hs_s=$?; printf '\\n{}%s\\n' \"$__hs_s\"; __hs_return $__hs_s\n",
+            "__hs_s=$?; {askpass}; IFS= read -r -d '' __hs_cmd <\"$HELPSITE_HARNESS/cmd\" || :; \
+             __hs_return $__hs_s; {run} >>\"$HELPSITE_OUT\" 2>&1 </dev/null; __hs_s=$?;{restore} \
+             printf '\\n{}%s\\n' \"$__hs_s\"; __hs_return $__hs_s\n",
             self.marker
         );
         self.send(&line)
@@ -263,7 +288,7 @@ mod tests {
 
     fn run(s: &mut Session, script: &str) -> Ran {
         let t = Duration::from_secs(10);
-        s.run(script, Instant::now() + t, t, false)
+        s.run(script, Instant::now() + t, t, false, Mode::Typed)
     }
 
     #[test]
@@ -293,7 +318,7 @@ mod tests {
         let marker = sbx.root.join("alive");
         let script = format!("(sleep 1; touch {}) & sleep 5", marker.display());
         let t = Duration::from_millis(300);
-        let r = s.run(&script, Instant::now() + t, t, false);
+        let r = s.run(&script, Instant::now() + t, t, false, Mode::Typed);
         assert_eq!(r.fault, Some(Fault::Timeout(t)));
         assert!(
             run(&mut s, "true")
@@ -302,6 +327,23 @@ mod tests {
         );
         std::thread::sleep(Duration::from_millis(1500));
         assert!(!marker.exists(), "a background child outlived the timeout");
+    }
+
+    #[test]
+    fn scripts_keep_exit_and_set_e_to_themselves_but_hand_back_state() {
+        let (_sbx, mut s) = session();
+        let t = Duration::from_secs(10);
+        let script = "set -eu\nmkdir -p sub && cd sub\nexport FROM_SCRIPT=1\nf() { echo fn; }\nfalse\necho unreachable";
+        let r = s.run(script, Instant::now() + t, t, false, Mode::Script);
+        assert_eq!((r.output.as_str(), r.status, r.fault), ("", Some(1), None));
+        let r = run(
+            &mut s,
+            "false; echo \"$FROM_SCRIPT $(basename \"$PWD\") $(f)\"",
+        );
+        assert_eq!(r.output, "1 sub fn\n");
+        let r = s.run("exit 4", Instant::now() + t, t, false, Mode::Script);
+        assert_eq!((r.status, r.fault), (Some(4), None));
+        assert_eq!(run(&mut s, "echo alive").output, "alive\n");
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use super::{
     matching::{self, Context},
     model::{Snippet, SnippetKind},
-    runner::{Fault, Ran, Session},
+    runner::{Fault, Mode, Ran, Session},
     sandbox::{self, Sandbox},
     transcript::{self, Command},
 };
@@ -90,9 +90,14 @@ fn prepare_answers(snippet: &Snippet, sandbox: &Sandbox) -> Result<(), String> {
 
 fn exec(snippet: &Snippet, live: &mut Live, deadline: Instant, script: &str) -> Ran {
     let askpass = !snippet.attrs.answers.is_empty();
+    let mode = if snippet.kind == SnippetKind::Script {
+        Mode::Script
+    } else {
+        Mode::Typed
+    };
     let mut ran = live
         .session
-        .run(script, deadline, snippet.timeout(), askpass);
+        .run(script, deadline, snippet.timeout(), askpass, mode);
     ran.output = (live.unmap)(&ran.output);
     ran
 }
