@@ -144,9 +144,25 @@ impl Snippet {
         })
     }
 
-    /// The text a reader sees (and copies): harness-only lines removed.
+    /// The text a reader sees (and copies): harness-only lines removed. For a transcript these
+    /// are the `? N` exit-status lines; wildcards (`[..]`, `...`) and redactions stay, for the
+    /// renderer to style.
     pub fn display(&self) -> String {
-        self.code.clone()
+        if self.kind != SnippetKind::Console {
+            return self.code.clone();
+        }
+        let Ok(commands) = super::transcript::parse(&self.code) else {
+            return self.code.clone();
+        };
+        let hidden: Vec<usize> = commands.iter().filter_map(|c| c.status_line).collect();
+        let mut out = String::new();
+        for (i, line) in self.code.lines().enumerate() {
+            if !hidden.contains(&i) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
     }
 
     /// Whether the harness makes a test of it (everything but `text`).
@@ -348,6 +364,16 @@ mod tests {
                 .contains("config blocks")
         );
         assert!(kind("text {hidden}").is_err());
+    }
+
+    #[test]
+    fn display_drops_status_lines_only() {
+        let p = page("```console\n```\n");
+        let code = "$ git push\n? 128\nfatal: [..]\n$ echo ok\nok\n? 1\n";
+        let s = Snippet::from_block(&p, "", 0, "console", code.into(), 4).unwrap();
+        assert_eq!(s.display(), "$ git push\nfatal: [..]\n$ echo ok\nok\n? 1\n");
+        let t = Snippet::from_block(&p, "", 0, "sh", "? 1\n".into(), 4).unwrap();
+        assert_eq!(t.display(), "? 1\n");
     }
 
     #[test]
