@@ -8,43 +8,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use anyhow::Context as _;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
+use crate::markdown::RenderedPage;
+use crate::snippets::report::Report;
 use crate::snippets::{Snippet, SnippetKind};
 
-/// The report as written by the snippet harness.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Report {
-    pub version: u32,
-    /// When the run ended, RFC 3339 (`2026-11-28T10:00:00Z`).
-    pub generated: String,
-    pub git_version: String,
-    /// The mock remote's host profile (`bitbucket`).
-    pub profile: String,
-    /// The mock remote's date.
-    pub as_of: String,
-    pub snippets: Vec<Entry>,
-}
-
-/// One snippet's result.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-pub struct Entry {
-    pub name: String,
-    pub file: String,
-    pub line: usize,
-    pub verdict: Verdict,
-    pub reason: Option<String>,
-    pub duration_ms: u64,
-    pub hash: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Verdict {
-    Passed,
-    Failed,
-    Ignored,
-}
+/// Where `helpsite build` and `helpsite serve` look for the report when not told:
+/// `ROOT/.helpsite-report.json` (write it with `helpsite test --report .helpsite-report.json`).
+pub const DEFAULT_REPORT: &str = ".helpsite-report.json";
 
 /// What the site shows next to a snippet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -114,11 +86,11 @@ impl Marks {
 
     /// The mark of a snippet whose current hash is `hash`; `None` for plain text (not a test).
     pub fn mark(&self, snippet: &Snippet, hash: &str) -> Option<Mark> {
-        match &snippet.kind {
-            SnippetKind::Text => None,
-            SnippetKind::Ignored { reason } => Some(Mark::NotRun {
-                reason: reason.clone(),
-            }),
+        match (&snippet.kind, &snippet.attrs.ignore) {
+            (SnippetKind::Text, _) => None,
+            (_, Some(reason)) | (SnippetKind::Ignored { reason }, None) => {
+                Some(not_run(&format!("not run: {reason}")))
+            }
             _ => Some(self.mark_by_name(&snippet.test_name, hash)),
         }
     }
@@ -126,24 +98,31 @@ impl Marks {
     /// The mark of the test `name` whose current hash is `hash`.
     pub fn mark_by_name(&self, name: &str, hash: &str) -> Mark {
         let Some(report) = &self.report else {
-            return not_run("no test report yet (helpsite test --report FILE)");
+            return not_run("not verified: no test report when this site was built");
         };
         let Some(entry) = self.by_name.get(name).map(|&i| &report.snippets[i]) else {
-            return not_run("not in the latest test report");
+            return not_run("not verified: not in the latest test report");
         };
         let date = run_date(&report.generated);
         if entry.hash != hash {
-            return not_run(&format!("changed since the test run of {date}"));
+            return not_run(&format!(
+                "not verified: changed since the test run of {date}"
+            ));
         }
         let git_version = report.git_version.clone();
-        match entry.verdict {
-            Verdict::Passed => Mark::Verified { date, git_version },
-            Verdict::Failed => Mark::Failing {
+        let reason = entry.reason.clone();
+        match entry.verdict.as_str() {
+            "passed" => Mark::Verified { date, git_version },
+            "failed" => Mark::Failing {
                 date,
                 git_version,
-                reason: entry.reason.clone(),
+                reason,
             },
-            Verdict::Ignored => not_run(entry.reason.as_deref().unwrap_or("ignored")),
+            "ignored" => not_run(&format!(
+                "not run: {}",
+                reason.as_deref().unwrap_or("ignored")
+            )),
+            other => not_run(&format!("the report says `{other}`")),
         }
     }
 }
@@ -166,33 +145,31 @@ fn run_date(generated: &str) -> String {
 }
 
 impl Mark {
-    /// Short words for the badge.
+    /// The words on the badge.
     pub fn label(&self) -> String {
         match self {
-            Mark::Verified { date, git_version } => format!("Verified {date} · git {git_version}"),
-            Mark::Failing { date, .. } => format!("Failing since {date}"),
-            Mark::NotRun { .. } => "Not verified".to_string(),
+            Mark::Verified { date, git_version } => format!("verified {date}, git {git_version}"),
+            Mark::Failing { date, .. } => format!("failing in the run of {date}"),
+            Mark::NotRun { reason } => reason.clone(),
         }
     }
 
-    /// The longer explanation (tooltip and screen readers).
+    /// The longer explanation (the badge's tooltip).
     pub fn detail(&self) -> String {
         match self {
             Mark::Verified { date, git_version } => format!(
-                "This snippet ran against the mock remote on {date} with git {git_version} and \
-                 printed what is shown."
+                "Ran against the mock remote on {date} with git {git_version} and printed what \
+                 is shown."
             ),
             Mark::Failing {
                 reason,
                 git_version,
                 ..
-            } => format!(
-                "This snippet failed its last run (git {git_version}){}",
-                reason
-                    .as_deref()
-                    .map(|r| format!(": {r}"))
-                    .unwrap_or_default()
-            ),
+            } => {
+                let reason = reason.as_deref().unwrap_or("no reason given");
+                let short: String = reason.chars().take(300).collect();
+                format!("Failed its last run (git {git_version}): {short}")
+            }
             Mark::NotRun { reason } => format!("Not verified: {reason}"),
         }
     }
@@ -206,8 +183,8 @@ impl Mark {
         }
     }
 
-    /// The badge: a small line of text (not an icon alone), outside the code so copying the
-    /// code never copies it.
+    /// The badge: a short line of text (the icon is decoration only), in the snippet's bar,
+    /// outside the code, so copying the code never copies it.
     pub fn html(&self) -> String {
         let icon = match self {
             Mark::Verified { .. } => "✓",
@@ -215,12 +192,42 @@ impl Mark {
             Mark::NotRun { .. } => "○",
         };
         format!(
-            "<p class=\"snippet-mark snippet-mark-{}\" title=\"{}\"><span aria-hidden=\"true\">{icon}</span> {}<span class=\"visually-hidden\">: {}</span></p>",
+            "<span class=\"snippet-mark snippet-mark-{}\" title=\"{}\"><span aria-hidden=\"true\">{icon} </span>{}</span>",
             self.class(),
             escape(&self.detail()),
             escape(&self.label()),
-            escape(&self.detail()),
         )
+    }
+}
+
+const SLOT_OPEN: &str = "<span class=\"snippet-status\">";
+
+/// Puts each shown snippet's mark into its status slot (`<span class="snippet-status">` after
+/// the snippet's `data-snippet="NAME"`; see `markdown::code`).
+pub fn apply(marks: &Marks, pages: &mut [RenderedPage]) {
+    for page in pages {
+        let mut from = 0;
+        for snippet in page.snippets.iter().filter(|s| !s.attrs.hidden) {
+            let Some(mark) = marks.mark(snippet, &snippet.hash()) else {
+                continue;
+            };
+            let anchor = format!("data-snippet=\"{}\"", escape(&snippet.test_name));
+            let Some(at) = page.html[from..].find(&anchor).map(|i| i + from) else {
+                continue;
+            };
+            let Some(open) = page.html[at..]
+                .find(SLOT_OPEN)
+                .map(|i| i + at + SLOT_OPEN.len())
+            else {
+                continue;
+            };
+            let Some(close) = page.html[open..].find("</span>").map(|i| i + open) else {
+                continue;
+            };
+            let badge = mark.html();
+            page.html.replace_range(open..close, &badge);
+            from = open + badge.len();
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 use super::*;
+use crate::snippets::report::Report;
 
 fn report() -> Report {
     serde_json::from_str(
@@ -24,6 +25,7 @@ fn snippet(name: &str, kind: SnippetKind) -> Snippet {
         lang: "console".into(),
         kind,
         attrs: Default::default(),
+        attr_text: String::new(),
         code: "$ git push\n".into(),
     }
 }
@@ -47,7 +49,7 @@ fn verdicts_become_marks() {
     assert_eq!(
         marks.mark_by_name("guide::fix::skip", "ccc"),
         Mark::NotRun {
-            reason: "needs a real account".into()
+            reason: "not run: needs a real account".into()
         }
     );
 }
@@ -59,7 +61,7 @@ fn a_changed_or_unknown_snippet_is_not_verified() {
     assert_eq!(
         stale,
         Mark::NotRun {
-            reason: "changed since the test run of 2026-11-28".into()
+            reason: "not verified: changed since the test run of 2026-11-28".into()
         }
     );
     assert!(matches!(
@@ -83,7 +85,7 @@ fn text_has_no_mark_and_ignored_code_says_why() {
     assert_eq!(
         marks.mark(&snippet("a::b::ini_1", ignored), "x"),
         Some(Mark::NotRun {
-            reason: "shows a file".into()
+            reason: "not run: shows a file".into()
         })
     );
     assert!(matches!(
@@ -117,12 +119,52 @@ fn the_badge_is_escaped_text_with_an_explanation() {
     };
     let html = mark.html();
     assert!(
-        html.starts_with("<p class=\"snippet-mark snippet-mark-failing\""),
+        html.starts_with("<span class=\"snippet-mark snippet-mark-failing\""),
         "{html}"
     );
-    assert!(html.contains("Failing since 2026-11-28"));
+    assert!(html.contains("failing in the run of 2026-11-28"));
     assert!(
         html.contains("&lt;script&gt;&quot;x&quot;") && !html.contains("<script>"),
         "{html}"
     );
+}
+
+#[test]
+fn marks_fill_the_status_slots_of_shown_snippets() {
+    let mut shown = snippet("guide::fix::push", SnippetKind::Console);
+    shown.code = "$ git push\n".into();
+    let mut report = report();
+    report.snippets[0].hash = shown.hash();
+    let mut hidden = snippet("guide::fix::setup", SnippetKind::Console);
+    hidden.attrs.hidden = true;
+    let text = snippet("guide::fix::text_1", SnippetKind::Text);
+    let slot = |name: &str| {
+        format!(
+            "<div class=\"snippet\" data-snippet=\"{name}\"><div class=\"snippet-bar\"><span class=\"snippet-status\"></span></div></div>"
+        )
+    };
+    let html = format!("{}{}", slot("guide::fix::push"), slot("guide::fix::text_1"));
+    let mut pages = vec![crate::markdown::RenderedPage {
+        page: 0,
+        html: html.clone(),
+        headings: Vec::new(),
+        links: Vec::new(),
+        snippets: vec![hidden, shown, text],
+        sections: Vec::new(),
+        has_h1: true,
+    }];
+    apply(&Marks::from_report(report), &mut pages);
+    let expected = html.replacen(
+        "<span class=\"snippet-status\"></span>",
+        &format!(
+            "<span class=\"snippet-status\">{}</span>",
+            Mark::Verified {
+                date: "2026-11-28".into(),
+                git_version: "2.47.3".into()
+            }
+            .html()
+        ),
+        1,
+    );
+    assert_eq!(pages[0].html, expected);
 }
