@@ -19,6 +19,8 @@ pub struct Site {
     pub corpus: Corpus,
     /// How long loading took (for the build summary).
     pub load_time: Duration,
+    /// Set by [`Site::with_verification`]: the marks each snippet shows (issue 6).
+    pub marks: Option<output::verify::Marks>,
 }
 
 /// What a build did, for the summary line.
@@ -38,6 +40,7 @@ impl Site {
         Ok(Site {
             corpus,
             load_time: start.elapsed(),
+            marks: None,
         })
     }
 
@@ -52,6 +55,14 @@ impl Site {
         Ok(rendered?)
     }
 
+    /// Marks every snippet from a test report (verified, failing, not run) and adds the
+    /// generated "How this guide is tested" page.
+    pub fn with_verification(mut self, marks: output::verify::Marks) -> Site {
+        output::tested::add_page(&mut self.corpus);
+        self.marks = Some(marks);
+        self
+    }
+
     /// Renders and writes the site to `out` (checking links first).
     pub fn build(&self, out: &Path) -> anyhow::Result<Outcome> {
         self.build_with_stats(out).map(|(outcome, _)| outcome)
@@ -60,7 +71,11 @@ impl Site {
     /// [`Site::build`], also returning how long each stage took.
     pub fn build_with_stats(&self, out: &Path) -> anyhow::Result<(Outcome, BuildStats)> {
         let start = Instant::now();
-        let rendered = self.render()?;
+        let mut rendered = self.render()?;
+        if let Some(marks) = &self.marks {
+            output::verify::apply(marks, &mut rendered);
+            output::tested::fill(&self.corpus, &mut rendered, marks);
+        }
         let render_time = start.elapsed();
         let start = Instant::now();
         let outcome = output::write(&self.corpus, &rendered, out)?;

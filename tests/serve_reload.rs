@@ -85,3 +85,19 @@ fn a_first_build_that_fails_serves_a_placeholder_until_fixed() {
     events.expect("reload");
     assert_eq!(server.get("/").status, 200);
 }
+
+#[test]
+fn a_broken_link_is_shown_with_its_place_until_fixed() {
+    let site = fixture("serve-site");
+    let server = Server::start(site.path());
+    let mut events = server.events();
+    let page = site.path().join("content/guide/fix.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nSee [nowhere](missing.md).\n")).unwrap();
+    let error = events.expect("build-error");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("content/guide/fix.md:"), "{message}");
+    assert!(message.contains("missing.md"), "{message}");
+    std::fs::write(&page, text).unwrap();
+    events.expect("reload");
+}

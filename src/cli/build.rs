@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use crate::output::verify::{self, Marks};
 use crate::{Outcome, site::Site};
 
 #[derive(Debug, clap::Args)]
@@ -15,11 +16,19 @@ pub struct Args {
     /// Print nothing on success.
     #[arg(long, short)]
     pub quiet: bool,
+    /// The snippet report to mark snippets from (`helpsite test --report FILE`);
+    /// default: ROOT/.helpsite-report.json when it exists.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
+    /// Run every snippet first (writing the report), then build with the fresh marks.
+    #[arg(long)]
+    pub verify: bool,
 }
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
-    let out = args.out.unwrap_or_else(|| args.root.join("public"));
-    let site = Site::load(&args.root)?;
+    let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
+    let (marks, tests) = verification(&args)?;
+    let site = Site::load(&args.root)?.with_verification(marks);
     let (outcome, stats) = site.build_with_stats(&out)?;
     if outcome == Outcome::Success && !args.quiet {
         eprintln!(
@@ -31,5 +40,32 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
             stats.write_time.as_millis()
         );
     }
-    Ok(outcome)
+    // With --verify, failing snippets fail the build too (the site is still written).
+    Ok(if tests == Outcome::ChecksFailed {
+        tests
+    } else {
+        outcome
+    })
+}
+
+/// Runs the snippets when asked, then reads the report.
+fn verification(args: &Args) -> anyhow::Result<(Marks, Outcome)> {
+    let report = match &args.report {
+        Some(path) if !args.verify && !path.exists() => {
+            anyhow::bail!("--report {}: no such file", path.display())
+        }
+        Some(path) => path.clone(),
+        None => args.root.join(verify::DEFAULT_REPORT),
+    };
+    let mut tests = Outcome::Success;
+    if args.verify {
+        tests = super::test::execute(super::test::Args {
+            filter: None,
+            root: args.root.clone(),
+            report: Some(report.clone()),
+            overwrite: false,
+            scenario: None,
+        })?;
+    }
+    Ok((Marks::load(&report)?, tests))
 }

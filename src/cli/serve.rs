@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use crate::output::verify::DEFAULT_REPORT;
 use crate::{Outcome, serve};
 
 #[derive(Debug, clap::Args)]
@@ -20,14 +21,22 @@ pub struct Args {
     /// Address to listen on; only loopback addresses are accepted.
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: IpAddr,
+    /// The snippet report to mark snippets from; default: ROOT/.helpsite-report.json. It is
+    /// watched: `helpsite test --report FILE` in another terminal updates the open pages.
+    #[arg(long)]
+    pub report: Option<PathBuf>,
 }
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let out = args.out.unwrap_or_else(|| args.root.join("public"));
+    let report = args
+        .report
+        .unwrap_or_else(|| args.root.join(DEFAULT_REPORT));
     serve::run(serve::Options {
         root: args.root,
         out,
         bind: args.bind,
         port: args.port,
+        report,
     })
 }

@@ -9,6 +9,7 @@ mod context;
 mod extras;
 mod nav;
 pub mod search;
+pub mod tested;
 mod theme;
 pub mod verify;
 

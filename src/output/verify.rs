@@ -98,7 +98,7 @@ impl Marks {
     /// The mark of the test `name` whose current hash is `hash`.
     pub fn mark_by_name(&self, name: &str, hash: &str) -> Mark {
         let Some(report) = &self.report else {
-            return not_run("not verified: no test report when this site was built");
+            return not_run("not verified: no test report");
         };
         let Some(entry) = self.by_name.get(name).map(|&i| &report.snippets[i]) else {
             return not_run("not verified: not in the latest test report");
@@ -170,7 +170,14 @@ impl Mark {
                 let short: String = reason.chars().take(300).collect();
                 format!("Failed its last run (git {git_version}): {short}")
             }
-            Mark::NotRun { reason } => format!("Not verified: {reason}"),
+            Mark::NotRun { reason } => {
+                let mut chars = reason.chars();
+                let first = chars
+                    .next()
+                    .map(|c| c.to_uppercase().to_string())
+                    .unwrap_or_default();
+                format!("{first}{}.", chars.as_str())
+            }
         }
     }
 

@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use super::state::State;
+use crate::output::{self, verify::Marks};
 use crate::{Outcome, site::Site};
 
 /// Knows where to build from and to; cheap to clone into the watcher thread.
@@ -18,17 +19,24 @@ pub struct Builder {
     root: PathBuf,
     out: PathBuf,
     staging: PathBuf,
+    report: PathBuf,
 }
 
 impl Builder {
-    pub fn new(root: PathBuf, out: PathBuf) -> anyhow::Result<Builder> {
+    /// Builds `root` into `out`, marking snippets from the test report at `report`.
+    pub fn new(root: PathBuf, out: PathBuf, report: PathBuf) -> anyhow::Result<Builder> {
         let out = std::path::absolute(&out)
             .with_context(|| format!("resolving the output folder {}", out.display()))?;
         let name = out
             .file_name()
             .with_context(|| format!("the output folder {} has no name", out.display()))?;
         let staging = out.with_file_name(format!(".{}.staging", name.to_string_lossy()));
-        Ok(Builder { root, out, staging })
+        Ok(Builder {
+            root,
+            out,
+            staging,
+            report,
+        })
     }
 
     /// The folder a good build is served from.
@@ -49,19 +57,31 @@ impl Builder {
                 }
                 Err(err) => report(state, &err),
             },
-            Ok(Outcome::ChecksFailed) => {
-                let message = "The build's checks failed (see the terminal for the list); \
-                               the last good build is still served.";
-                eprintln!("{message}");
-                state.failed(message.to_string());
-            }
+            // `output::write` has printed the broken links; the overlay needs them as data.
+            Ok(Outcome::ChecksFailed) => state.failed(self.check_messages()),
             Err(err) => report(state, &err),
         }
     }
 
     fn build_staging(&self) -> anyhow::Result<Outcome> {
         remove_if_present(&self.staging)?;
-        Site::load(&self.root)?.build(&self.staging)
+        let marks = Marks::load(&self.report)?;
+        Site::load(&self.root)?
+            .with_verification(marks)
+            .build(&self.staging)
+    }
+
+    /// Why the checks failed, for the overlay: the broken links, as the terminal listed them.
+    fn check_messages(&self) -> String {
+        let broken = Site::load(&self.root)
+            .and_then(|site| Ok(output::broken_links(&site.corpus, &site.render()?)))
+            .unwrap_or_default();
+        let mut text = format!("{} broken link(s):", broken.len());
+        for line in broken {
+            text.push('\n');
+            text.push_str(&line);
+        }
+        text
     }
 
     /// Replaces the served folder by the staging folder while no request is reading.

@@ -33,6 +33,8 @@ pub struct Options {
     pub bind: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// The snippet report whose marks the pages show (watched like the sources).
+    pub report: PathBuf,
 }
 
 /// Refuses addresses other than loopback: the dev server injects scripts, has no access control
@@ -64,13 +66,17 @@ async fn serve(options: Options) -> anyhow::Result<Outcome> {
         .await
         .with_context(|| format!("listening on {addr}"))?;
     let local = listener.local_addr().context("reading the bound address")?;
-    let builder = builder::Builder::new(options.root.clone(), options.out.clone())?;
+    let builder = builder::Builder::new(
+        options.root.clone(),
+        options.out.clone(),
+        options.report.clone(),
+    )?;
     let state = Arc::new(State::new(builder.out().to_path_buf()));
     let first = (builder.clone(), Arc::clone(&state));
     tokio::task::spawn_blocking(move || first.0.rebuild(&first.1))
         .await
         .context("the first build")?;
-    let _watcher = watcher::start(&options.root, builder, Arc::clone(&state))?;
+    let _watcher = watcher::start(&options.root, &options.report, builder, Arc::clone(&state))?;
     let app = files::router(Arc::clone(&state));
     println!(
         "Serving {} at http://{local}/ (Ctrl-C to stop)",

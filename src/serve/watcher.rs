@@ -33,6 +33,7 @@ struct Sources {
     content: PathBuf,
     templates: PathBuf,
     config: PathBuf,
+    report: PathBuf,
 }
 
 impl Sources {
@@ -40,18 +41,26 @@ impl Sources {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
         let scratch = name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp");
         let inside = path.starts_with(&self.content) || path.starts_with(&self.templates);
-        path == self.config || (inside && !scratch)
+        path == self.config || path == self.report || (inside && !scratch)
     }
 }
 
 /// Starts watching `root` and rebuilding with `builder` on every change.
-pub fn start(root: &Path, builder: Builder, state: Arc<State>) -> anyhow::Result<Watching> {
+pub fn start(
+    root: &Path,
+    report: &Path,
+    builder: Builder,
+    state: Arc<State>,
+) -> anyhow::Result<Watching> {
     let root = std::path::absolute(root)
         .with_context(|| format!("resolving the site folder {}", root.display()))?;
+    let report = std::path::absolute(report)
+        .with_context(|| format!("resolving the report path {}", report.display()))?;
     let sources = Sources {
         content: root.join("content"),
         templates: root.join("templates"),
         config: root.join("helpsite.toml"),
+        report: report.clone(),
     };
     let (sender, receiver) = channel();
     let filter = sources.clone();
@@ -69,6 +78,12 @@ pub fn start(root: &Path, builder: Builder, state: Arc<State>) -> anyhow::Result
     watcher
         .watch(&root, RecursiveMode::NonRecursive)
         .with_context(|| format!("watching {}", root.display()))?;
+    // The report is replaced by a rename, so its folder is watched (when it is not the root).
+    if let Some(folder) = report.parent().filter(|f| *f != root && f.is_dir()) {
+        watcher
+            .watch(folder, RecursiveMode::NonRecursive)
+            .with_context(|| format!("watching {}", folder.display()))?;
+    }
     for dir in [&sources.content, &sources.templates] {
         if dir.is_dir() {
             watcher
@@ -117,10 +132,13 @@ mod tests {
             content: "/s/content".into(),
             templates: "/s/templates".into(),
             config: "/s/helpsite.toml".into(),
+            report: "/s/.helpsite-report.json".into(),
         };
         assert!(sources.wants(Path::new("/s/content/guide/a.md")));
         assert!(sources.wants(Path::new("/s/templates/page.html")));
         assert!(sources.wants(Path::new("/s/helpsite.toml")));
+        assert!(sources.wants(Path::new("/s/.helpsite-report.json")));
+        assert!(!sources.wants(Path::new("/s/.helpsite-report.json.tmp")));
         assert!(!sources.wants(Path::new("/s/public/index.html")));
         assert!(!sources.wants(Path::new("/s/.public.staging")));
         assert!(!sources.wants(Path::new("/s/content/.a.md.swp")));

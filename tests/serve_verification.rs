@@ -1,0 +1,97 @@
+//! Verification marks end to end: `helpsite build --report FILE` marks each snippet from the
+//! report (verified with date and git version, failing, not run with its reason), a snippet
+//! edited after the run shows as not verified, and the generated "How this guide is tested"
+//! page lists every snippet with its status.
+
+mod serve_support;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use serde_json::json;
+
+/// A report in the contracts' format for the fixture's snippets, with their current hashes.
+fn write_report(root: &Path, verdicts: &[(&str, &str)]) -> std::path::PathBuf {
+    let site = helpsite::site::Site::load(root).unwrap();
+    let rendered = site.render().unwrap();
+    let snippets: Vec<_> = rendered
+        .iter()
+        .flat_map(|r| &r.snippets)
+        .filter_map(|s| {
+            let verdict = verdicts
+                .iter()
+                .find(|(name, _)| s.test_name.ends_with(name))?
+                .1;
+            Some(
+                json!({"name": s.test_name, "file": s.file, "line": s.line, "verdict": verdict,
+                        "reason": (verdict == "failed").then_some("output differs"),
+                        "duration_ms": 5, "hash": s.hash()}),
+            )
+        })
+        .collect();
+    assert_eq!(snippets.len(), verdicts.len(), "{snippets:?}");
+    let report = json!({"version": 1, "generated": "2026-11-28T10:00:00Z", "git_version": "2.47.3",
+                        "profile": "bitbucket", "as_of": "2026-11-28", "snippets": snippets});
+    let path = root.join("report.json");
+    std::fs::write(&path, report.to_string()).unwrap();
+    path
+}
+
+fn build(root: &Path, report: &Path) -> (String, String) {
+    Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["build", "--quiet", "--root"])
+        .arg(root)
+        .arg("--report")
+        .arg(report)
+        .assert()
+        .success();
+    let read = |name: &str| std::fs::read_to_string(root.join("public").join(name)).unwrap();
+    (read("index.html"), read("how-this-guide-is-tested.html"))
+}
+
+#[test]
+fn snippets_show_their_verdicts_and_go_stale_when_edited() {
+    let site = serve_support::fixture("verify-site");
+    let report = write_report(site.path(), &[("::push", "passed"), ("::status", "failed")]);
+    let (home, tested) = build(site.path(), &report);
+    assert!(home.contains("snippet-mark-verified"), "{home}");
+    assert!(home.contains("verified 2026-11-28, git 2.47.3"));
+    assert!(home.contains("failing in the run of 2026-11-28"));
+    assert!(home.contains("not run: shows a file the reader edits"));
+    for name in ["index::pushing::push", "index::pushing::status"] {
+        assert!(tested.contains(name), "{name} missing from the tested page");
+    }
+    assert!(
+        tested.contains("the bitbucket profile, dated 2026-11-28"),
+        "{tested}"
+    );
+    assert!(tested.contains("remote --profile bitbucket --as-of 2026-11-28"));
+
+    let page = site.path().join("content/_index.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(
+        &page,
+        text.replace("$ git push\n", "$ git push origin main\n"),
+    )
+    .unwrap();
+    let (home, _) = build(site.path(), &report);
+    assert!(
+        !home.contains("snippet-mark-verified"),
+        "an edited snippet stays verified"
+    );
+    assert!(home.contains("not verified: changed since the test run of 2026-11-28"));
+}
+
+#[test]
+fn a_missing_report_given_on_the_command_line_is_an_error() {
+    let site = serve_support::fixture("verify-site");
+    Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["build", "--root"])
+        .arg(site.path())
+        .args(["--report", "no-such-report.json"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no-such-report.json"));
+}
