@@ -30,8 +30,11 @@ impl Site {
     /// Renders every page (in parallel); errors name file:line:column.
     pub fn render(&self) -> anyhow::Result<Vec<RenderedPage>> {
         let pages = &self.corpus.pages;
-        let rendered: Result<Vec<_>, _> =
-            pages.par_iter().enumerate().map(|(i, page)| markdown::render(i, page)).collect();
+        let rendered: Result<Vec<_>, _> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(i, page)| markdown::render(i, page))
+            .collect();
         Ok(rendered?)
     }
 

@@ -99,12 +99,27 @@ impl Snippet {
             "sh" | "bash" | "shell" => SnippetKind::Script,
             "python" => SnippetKind::Python,
             "text" => SnippetKind::Text,
-            _ => SnippetKind::Ignored { reason: format!("`{lang}` blocks are not run") },
+            _ => SnippetKind::Ignored {
+                reason: format!("`{lang}` blocks are not run"),
+            },
         };
         let section = if section.is_empty() { "top" } else { section };
-        let test_name =
-            format!("{}::{}::{}_{}", page.test_prefix(), section.replace('-', "_"), lang, index);
-        Ok(Snippet { file: page.source.clone(), line, test_name, lang, kind, attrs: Attrs::default(), code })
+        let test_name = format!(
+            "{}::{}::{}_{}",
+            page.test_prefix(),
+            section.replace('-', "_"),
+            lang,
+            index
+        );
+        Ok(Snippet {
+            file: page.source.clone(),
+            line,
+            test_name,
+            lang,
+            kind,
+            attrs: Attrs::default(),
+            code,
+        })
     }
 
     /// The text a reader sees (and copies): harness-only lines removed.
