@@ -312,7 +312,7 @@ fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
 }
 
 fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
-    // Its own copy and server: the edit must not disturb the other tests.
+    // Its own copy and server: the edits must not disturb the other tests.
     let dir = copy_guide()?;
     let server = browser_support::Server::start(dir.path())?;
     let s = &browser.session;
@@ -326,6 +326,25 @@ fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
         "the page to reload with the edit",
         "return !window.__before_reload && document.readyState === 'complete'
                 && document.body.textContent.includes('Live reload marker 4711');",
+        WAIT,
+    )?;
+    // A build error shows over the page; fixing the file clears it.
+    let bad = dir.path().join("content/broken.md");
+    std::fs::write(&bad, "+++\ntitle = 3\n+++\n").map_err(|e| e.to_string())?;
+    let shown = s.wait_for(
+        "the error overlay",
+        "const o = document.getElementById('helpsite-build-error'); return o && o.textContent;",
+        WAIT,
+    )?;
+    let shown = shown.as_str().unwrap_or_default();
+    ensure(shown.contains("broken.md"), || {
+        format!("the overlay does not name the file: {shown}")
+    })?;
+    std::fs::remove_file(&bad).map_err(|e| e.to_string())?;
+    s.wait_for(
+        "the overlay to clear",
+        "return !document.getElementById('helpsite-build-error')
+                && document.readyState === 'complete';",
         WAIT,
     )?;
     browser.assert_clean("live reload")
@@ -350,9 +369,7 @@ fn screenshots(browser: &Browser, site: &Site) -> Result<()> {
                 json!({"features": [{"name": "prefers-color-scheme", "value": theme}]}),
             )?;
             for (name, page) in [("home", "index.html"), ("guide", GUIDE_PAGE)] {
-                open(browser, &site.server.url(page))?;
-                // Follow the OS (emulated above), not a stored choice.
-                s.js("localStorage.removeItem('helpsite-theme');", json!([]))?;
+                // A fresh profile has no stored choice: the page follows the (emulated) OS.
                 open(browser, &site.server.url(page))?;
                 let shown = s.js("return document.documentElement.dataset.theme;", json!([]))?;
                 ensure(shown == theme, || {

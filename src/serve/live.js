@@ -33,13 +33,21 @@
     document.body.append(box);
   }
 
-  const events = new EventSource("/__helpsite/events");
-  events.addEventListener("hello", (e) => {
-    const now = JSON.parse(e.data).generation;
-    // A rebuild happened while we were disconnected (or the server restarted): catch up.
-    if (generation !== null && now !== generation) location.reload();
-    generation = now;
-  });
-  events.addEventListener("reload", () => location.reload());
-  events.addEventListener("build-error", (e) => show(JSON.parse(e.data).message));
+  let events = null;
+  function connect() {
+    events = new EventSource("/__helpsite/events");
+    events.addEventListener("hello", (e) => {
+      const now = JSON.parse(e.data).generation;
+      // A rebuild happened while we were away (or the server restarted): catch up.
+      if (generation !== null && now !== generation) location.reload();
+      generation = now;
+    });
+    events.addEventListener("reload", () => location.reload());
+    events.addEventListener("build-error", (e) => show(JSON.parse(e.data).message));
+  }
+  // Browsers allow about six connections per host over HTTP/1.1: a page kept in the
+  // back/forward cache must not hold one, or a few clicks later new pages stop loading.
+  addEventListener("pagehide", () => events && events.close());
+  addEventListener("pageshow", (e) => { if (e.persisted || !events) connect(); });
+  if (!events) connect();
 })();

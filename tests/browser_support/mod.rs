@@ -152,7 +152,8 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// Console messages of level error since the last call.
+    /// Console messages of level error since the last call. The browser's own request for
+    /// `/favicon.ico` (which no page asks for) is not the page's error and is left out.
     pub fn console_errors(&self) -> Result<Vec<String>> {
         Ok(self
             .session
@@ -160,10 +161,13 @@ impl Browser {
             .into_iter()
             .filter(|entry| entry["level"] == "SEVERE")
             .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
+            .filter(|message| !message.contains("/favicon.ico - Failed to load resource"))
             .collect())
     }
 
-    /// URLs requested since the last call that are neither loopback nor local.
+    /// Network requests since the last call that would leave the machine: any http(s) or
+    /// ws(s) URL whose host is not loopback. (file:, data:, blob: and the browser's own
+    /// chrome: pages never touch the network.)
     pub fn outside_requests(&self) -> Result<Vec<String>> {
         let mut outside = Vec::new();
         for entry in self.session.log("performance")? {
@@ -175,10 +179,7 @@ impl Browser {
             let url = message["message"]["params"]["request"]["url"]
                 .as_str()
                 .unwrap_or("");
-            let local = ["http://127.0.0.1:", "file://", "data:", "blob:", "about:"]
-                .iter()
-                .any(|prefix| url.starts_with(prefix));
-            if !local {
+            if leaves_machine(url) {
                 outside.push(url.to_string());
             }
         }
@@ -211,7 +212,7 @@ impl Site {
         let dir = copy_guide()?;
         let built = dir.path().join("built");
         let status = Command::new(env!("CARGO_BIN_EXE_helpsite"))
-            .args(["build", "--root"])
+            .args(["build", "--quiet", "--root"])
             .arg(dir.path())
             .arg("--out")
             .arg(&built)
@@ -292,4 +293,21 @@ impl Server {
     pub fn url(&self, page: &str) -> String {
         format!("http://127.0.0.1:{}/{page}", self.port)
     }
+}
+
+/// Whether a request to `url` would go over the network to another machine.
+pub fn leaves_machine(url: &str) -> bool {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return false;
+    };
+    if !["http", "https", "ws", "wss", "ftp"].contains(&scheme.to_ascii_lowercase().as_str()) {
+        return false;
+    }
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = host.strip_prefix('[').map_or_else(
+        || host.split(':').next().unwrap_or(""),
+        |v6| v6.split(']').next().unwrap_or(""),
+    );
+    !(host == "localhost" || host == "::1" || host.starts_with("127."))
 }
