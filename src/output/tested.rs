@@ -38,7 +38,8 @@ pub fn add_page(corpus: &mut Corpus) {
     corpus.pages.push(page);
 }
 
-/// Writes the page's content into its rendered entry (if the page was added).
+/// Writes the page's content into its rendered entry (if the page was added; a site's own
+/// `content/how-this-guide-is-tested.md` wins and is left alone).
 pub fn fill(corpus: &Corpus, rendered: &mut [RenderedPage], marks: &Marks) {
     let Some(at) = rendered
         .iter()

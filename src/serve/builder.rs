@@ -9,6 +9,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
+use super::cache::RenderCache;
 use super::state::State;
 use crate::output::{self, verify::Marks};
 use crate::{Outcome, site::Site};
@@ -20,6 +21,7 @@ pub struct Builder {
     out: PathBuf,
     staging: PathBuf,
     report: PathBuf,
+    cache: RenderCache,
 }
 
 impl Builder {
@@ -36,6 +38,7 @@ impl Builder {
             out,
             staging,
             report,
+            cache: RenderCache::default(),
         })
     }
 
@@ -66,14 +69,20 @@ impl Builder {
     fn build_staging(&self) -> anyhow::Result<Outcome> {
         remove_if_present(&self.staging)?;
         let marks = Marks::load(&self.report)?;
-        Site::load(&self.root)?
-            .with_verification(marks)
-            .build(&self.staging)
+        let site = Site::load(&self.root)?.with_verification(marks);
+        // What `Site::build` does, with unchanged pages taken from the render cache.
+        let (mut rendered, _fresh) = self.cache.render(&site.corpus)?;
+        if let Some(marks) = &site.marks {
+            output::verify::apply(marks, &mut rendered);
+            output::tested::fill(&site.corpus, &mut rendered, marks);
+        }
+        output::write(&site.corpus, &rendered, &self.staging)
     }
 
     /// Why the checks failed, for the overlay: the broken links, as the terminal listed them.
     fn check_messages(&self) -> String {
         let broken = Site::load(&self.root)
+            .map(|site| site.with_verification(Marks::none()))
             .and_then(|site| Ok(output::broken_links(&site.corpus, &site.render()?)))
             .unwrap_or_default();
         let mut text = format!("{} broken link(s):", broken.len());

@@ -8,6 +8,7 @@
 //! The reload script is injected into HTML responses at serve time: the built files stay clean.
 
 pub mod builder;
+pub mod cache;
 pub mod files;
 pub mod live;
 pub mod state;
