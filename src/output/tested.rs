@@ -154,38 +154,35 @@ fn every_snippet(out: &mut Out, rows: &[Row]) {
         out.para("This site has no snippets that run.");
         return;
     }
+    // A list, not a table: test names are long and a phone is narrow.
     let mut current = "";
     for row in rows {
         if row.page_url != current {
             if !current.is_empty() {
-                out.html.push_str("</tbody></table>\n");
+                out.html.push_str("</ul>\n");
             }
             current = &row.page_url;
             let _ = writeln!(
                 out.html,
-                "<h3><a href=\"{}\">{}</a></h3>",
+                "<h3><a href=\"{}\">{}</a></h3>\n<ul class=\"tested-snippets\">",
                 esc(&row.page_url),
                 esc(&row.page_title)
             );
-            out.html.push_str(
-                "<table class=\"tested\"><thead><tr><th scope=\"col\">Test</th>\
-                 <th scope=\"col\">Source</th><th scope=\"col\">Status</th></tr></thead><tbody>\n",
-            );
         }
         let setup = if row.hidden {
-            " <small>(setup, not shown)</small>"
+            " (setup, not shown on the page)"
         } else {
             ""
         };
         let _ = writeln!(
             out.html,
-            "<tr><td><code>{}</code>{setup}</td><td>{}</td><td>{}</td></tr>",
+            "<li><code>{}</code> <small>{}{setup}</small><br>{}</li>",
             esc(&row.name),
             esc(&row.place),
             row.mark.html()
         );
     }
-    out.html.push_str("</tbody></table>\n");
+    out.html.push_str("</ul>\n");
 }
 
 /// The page being written: HTML, plus headings (TOC) and section text (search).
