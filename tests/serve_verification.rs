@@ -95,3 +95,29 @@ fn a_missing_report_given_on_the_command_line_is_an_error() {
         .code(2)
         .stderr(predicates::str::contains("no-such-report.json"));
 }
+
+#[test]
+fn build_verify_runs_the_snippets_first_and_marks_their_verdicts() {
+    let site = serve_support::fixture("verify-run-site");
+    Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["build", "--verify", "--root"])
+        .arg(site.path())
+        .assert()
+        .code(1);
+    let report = site.path().join(".helpsite-report.json");
+    assert!(report.is_file(), "--verify writes the default report");
+    let home = std::fs::read_to_string(site.path().join("public/index.html")).unwrap();
+    let marks: Vec<&str> = home
+        .match_indices("snippet-mark-")
+        .map(|(i, _)| &home[i..i + 20])
+        .collect();
+    assert!(
+        marks.iter().any(|m| m.starts_with("snippet-mark-verifie")),
+        "{marks:?}"
+    );
+    assert!(
+        marks.iter().any(|m| m.starts_with("snippet-mark-failing")),
+        "{marks:?}"
+    );
+}
