@@ -214,7 +214,13 @@ const SLOT_OPEN: &str = "<span class=\"snippet-status\">";
 pub fn apply(marks: &Marks, pages: &mut [RenderedPage]) {
     for page in pages {
         let mut from = 0;
-        for snippet in page.snippets.iter().filter(|s| !s.attrs.hidden) {
+        // Ignored snippets already say "not run: REASON" in their slot (markdown::code).
+        let marked = |s: &&Snippet| {
+            !s.attrs.hidden
+                && s.attrs.ignore.is_none()
+                && !matches!(s.kind, SnippetKind::Ignored { .. })
+        };
+        for snippet in page.snippets.iter().filter(marked) {
             let Some(mark) = marks.mark(snippet, &snippet.hash()) else {
                 continue;
             };
