@@ -90,6 +90,18 @@ pub struct PageSettings {
     pub as_of: Option<String>,
 }
 
+impl PageSettings {
+    /// Reads the raw `[snippets]` table of `page`'s front matter (`None`: the defaults).
+    pub fn from_table(table: Option<&toml::Table>, page: &std::path::Path) -> anyhow::Result<Self> {
+        use serde::Deserialize as _;
+        let Some(table) = table else {
+            return Ok(PageSettings::default());
+        };
+        PageSettings::deserialize(toml::Value::Table(table.clone()))
+            .map_err(|e| anyhow::anyhow!("{}: [snippets]: {e}", page.display()))
+    }
+}
+
 impl Snippet {
     /// Classifies a code block. `section` is the id of the heading it stands under ("" before
     /// the first heading); `_index` is its position among the page's snippets (unused: the name's
@@ -298,13 +310,7 @@ mod tests {
     use crate::content::FrontMatter;
 
     fn page(body: &str) -> Page {
-        Page {
-            source: "content/guide/fix-it.md".into(),
-            rel: "guide/fix-it.md".into(),
-            front: FrontMatter::default(),
-            body: body.into(),
-            body_line: 4,
-        }
+        Page::new("guide/fix-it.md", FrontMatter::default(), body.into(), 4)
     }
 
     #[test]

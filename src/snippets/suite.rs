@@ -91,7 +91,10 @@ impl Suite {
             if front.draft {
                 continue;
             }
-            suite.add_page(&page.snippets, &front.snippets)?;
+            let source = &site.corpus.pages[page.page].source;
+            let settings = PageSettings::from_table(front.snippets.as_ref(), source)?;
+            link::check(&settings, source)?;
+            suite.add_page(&page.snippets, &settings)?;
         }
         Ok(suite)
     }
@@ -100,7 +103,6 @@ impl Suite {
         let mut chain: Option<usize> = None;
         for snippet in snippets.iter().filter(|s| s.is_test()) {
             check_transcript(snippet)?;
-            link::check(settings, &snippet.file)?;
             let index = self.snippets.len();
             self.snippets.push(snippet.clone());
             if matches!(snippet.kind, SnippetKind::Ignored { .. }) {

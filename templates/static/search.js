@@ -1,0 +1,1 @@
+/* Placeholder: the search script is provided by the search work. */
