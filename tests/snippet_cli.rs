@@ -57,6 +57,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
         "kinds::a_fresh_chain::console_2",
         "kinds::the_mock_remote::clone_with_token",
         "kinds::the_mock_remote::push_with_token",
+        "kinds::deleting_the_working_directory::deletes_its_workdir",
     ] {
         assert!(
             stdout.contains(&format!("test {name} ... ok\n")),
@@ -71,7 +72,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
         "text blocks are not tests:\n{stdout}"
     );
     assert!(
-        stdout.contains("13 passed; 0 failed; 1 ignored"),
+        stdout.contains("14 passed; 0 failed; 1 ignored"),
         "{stdout}"
     );
 
@@ -80,7 +81,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
     assert_eq!(json["version"], 1);
     assert_eq!(json["profile"], "bitbucket");
     let entries = json["snippets"].as_array().unwrap();
-    assert_eq!(entries.len(), 14);
+    assert_eq!(entries.len(), 15);
     let basics = &entries[0];
     assert_eq!(basics["name"], "kinds::console_transcripts::basics");
     assert_eq!(basics["file"], "content/kinds.md");
