@@ -43,6 +43,7 @@ pub struct Args {
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    crate::snippets::cleanup::on_interrupt();
     let mut suite = Suite::load(&args.root)?;
     if let Some(path) = &args.scenario {
         suite.set_scenario(Scenario::load(path)?);

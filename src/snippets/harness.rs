@@ -32,6 +32,7 @@ pub fn trials(suite: &Arc<Suite>) -> Vec<Trial> {
 /// failed (libtest's code), 2 the site could not be loaded (the error names file:line:column).
 pub fn main(root: &Path) -> ! {
     let args = Arguments::from_args();
+    super::cleanup::on_interrupt();
     let suite = match Suite::load(root) {
         Ok(suite) => Arc::new(suite),
         Err(err) => {

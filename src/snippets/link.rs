@@ -62,6 +62,7 @@ impl Config {
             .prefix("helpsite-repos-")
             .tempdir()
             .ok()?;
+        super::cleanup::add_dir(copy.path());
         copy_tree(template.path(), copy.path()).ok()?;
         Some(copy)
     }
@@ -93,6 +94,14 @@ impl Config {
             unmap,
             remote: Some(remote),
         })
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        if let Some(dir) = &self._repos {
+            super::cleanup::remove_dir(dir.path());
+        }
     }
 }
 

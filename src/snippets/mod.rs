@@ -7,6 +7,7 @@
 //! order and caches verdicts; `harness` makes libtest-mimic trials; `report` and `overwrite`
 //! serve `helpsite test`.
 
+pub mod cleanup;
 pub mod fence;
 pub mod harness;
 pub mod link;

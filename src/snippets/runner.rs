@@ -104,6 +104,7 @@ impl Session {
             .stderr(log)
             .process_group(0)
             .spawn()?;
+        super::cleanup::add_group(child.id());
         let stdin = child.stdin.take();
         let stdout = child
             .stdout
@@ -250,13 +251,9 @@ impl Session {
     /// Kills the shell and everything in its process group, and reaps the shell.
     pub fn kill(&mut self) {
         self.stdin.take();
-        let pgid = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &pgid])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        super::cleanup::kill_group(self.child.id());
         let _ = self.child.wait();
+        super::cleanup::remove_group(self.child.id());
     }
 }
 

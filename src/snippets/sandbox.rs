@@ -92,6 +92,7 @@ impl Sandbox {
     /// Creates the directories, programs and environment.
     pub fn new(network: &Network) -> io::Result<Sandbox> {
         let dir = tempfile::Builder::new().prefix("helpsite-sbx-").tempdir()?;
+        super::cleanup::add_dir(dir.path());
         let root = dir.path().canonicalize()?;
         let (home, work, harness) = (root.join("home"), root.join("work"), root.join(".harness"));
         for d in [&home, &work, &harness, &root.join("tmp")] {
@@ -203,6 +204,12 @@ impl Sandbox {
         }
         env.extend(network.secrets.iter().cloned());
         env
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        super::cleanup::remove_dir(self.dir.path());
     }
 }
 
