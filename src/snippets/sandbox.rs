@@ -71,6 +71,7 @@ const ASKPASS: &str = r#"#!/bin/sh
 prompt="$1"
 if [ ! -s "$HELPSITE_ANSWERS" ]; then
     printf '%s\n' "$prompt" >> "$HELPSITE_OUT"
+    echo "helpsite: no answer left for this prompt: add another answer=\"...\" to the fence" >&2
     exit 1
 fi
 answer=$(head -n 1 "$HELPSITE_ANSWERS")

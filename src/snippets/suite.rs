@@ -96,6 +96,7 @@ impl Suite {
             link::check(&settings, source)?;
             suite.add_page(&page.snippets, &settings)?;
         }
+        check_unique_names(&suite.snippets)?;
         Ok(suite)
     }
 
@@ -258,6 +259,24 @@ impl Suite {
             state.live = None;
         }
     }
+}
+
+/// Two snippets with one test name would be one test to libtest and nextest: an input error.
+fn check_unique_names(snippets: &[Snippet]) -> anyhow::Result<()> {
+    let mut seen = std::collections::HashMap::new();
+    for s in snippets {
+        if let Some(first) = seen.insert(s.test_name.as_str(), s) {
+            anyhow::bail!(
+                "{}:{}: test name `{}` is already used at {}:{}: give one a different `name=`",
+                s.file.display(),
+                s.line,
+                s.test_name,
+                first.file.display(),
+                first.line
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A malformed transcript is an input error, like a malformed fence.
