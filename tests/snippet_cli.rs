@@ -184,6 +184,10 @@ fn malformed_fences_and_transcripts_are_errors_with_a_position() {
             "+++\ntitle = \"x\"\n[snippets]\nprofile = \"gitea\"\n+++\n```sh\ntrue\n```\n",
             "[snippets]: profile `gitea`",
         ),
+        (
+            "# A\n\n```sh {name=x}\n```\n\n```sh {name=x}\n```\n",
+            "content/bad.md:6: test name `bad::a::x` is already used at content/bad.md:3",
+        ),
     ];
     for (page, message) in cases {
         let site = site_with(page);
