@@ -234,6 +234,14 @@ impl Suite {
         }
     }
 
+    /// The snippets in an order that lets parallel runners work on different chains: the first
+    /// snippet of every chain, then the second of every chain, … (ignored snippets first).
+    pub fn parallel_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.snippets.len()).collect();
+        order.sort_by_key(|&i| self.place[i].map(|(chain, pos)| (pos, chain)));
+        order
+    }
+
     /// The chain snippet `index` belongs to (`None` for ignored snippets).
     pub fn chain_of(&self, index: usize) -> Option<usize> {
         self.place[index].map(|(chain, _)| chain)
