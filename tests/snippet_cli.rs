@@ -127,7 +127,7 @@ fn network_is_refused_and_host_credentials_stay_unread() {
     // Valid on the mock: if the sandbox could read them, the clone would succeed and fail the test.
     std::fs::write(
         home.path().join(".git-credentials"),
-        format!("https://username:ATATT-made-up-api-token-read-write@bitbucket.org\n# {marker}\n"),
+        format!("https://username:fixture-made-up-api-token@bitbucket.org\n# {marker}\n"),
     )
     .unwrap();
     let gitconfig = format!("[credential]\n\thelper = store\n[user]\n\tname = {marker}\n");
@@ -137,6 +137,20 @@ fn network_is_refused_and_host_credentials_stay_unread() {
     let stdout = stdout_of(&mut cmd, 0);
     assert!(stdout.contains("2 passed; 0 failed"), "{stdout}");
     assert!(!stdout.contains(marker));
+}
+
+#[test]
+fn the_site_scenario_and_page_dates_reach_the_mock() {
+    // helpsite.toml's [remote] holds an app password: accepted on a page dated 2026-05-01
+    // (`[snippets] as_of`), refused with 410 on the scenario's own date, 2026-11-28.
+    let stdout = stdout_of(helpsite_test(&fixture("snippets-kinds")).arg("dated::"), 0);
+    assert!(
+        stdout.contains("test dated::app_passwords_still_worked_in_may_2026::console_1 ... ok")
+    );
+    assert!(
+        stdout.contains("test undated::app_passwords_are_gone_in_november_2026::console_1 ... ok")
+    );
+    assert!(stdout.contains("2 passed; 0 failed"), "{stdout}");
 }
 
 #[test]
