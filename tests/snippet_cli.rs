@@ -211,3 +211,43 @@ fn malformed_fences_and_transcripts_are_errors_with_a_position() {
         assert!(stderr.contains(message), "want {message:?} in:\n{stderr}");
     }
 }
+
+fn running(pattern: &str) -> bool {
+    let ps = std::process::Command::new("ps")
+        .args(["-eo", "args"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&ps.stdout)
+        .lines()
+        .any(|l| l.contains(pattern))
+}
+
+#[test]
+fn ctrl_c_kills_the_snippet_shells_and_exits_130() {
+    let site = site_with("# Hang\n\n```console {timeout=60s}\n$ sleep 31.4159\n```\n");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("helpsite"))
+        .args(["test", "--root"])
+        .arg(site.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !running("sleep 31.4159") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the snippet never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(
+        !running("sleep 31.4159"),
+        "the snippet's process outlived the interrupt"
+    );
+}

@@ -56,6 +56,7 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
         })
         .collect();
     let results = run_all(&suite, &selected);
+    crate::snippets::cleanup::exit_if_interrupted();
     suite.shutdown();
     let failed = print_results(&suite, &results);
     print_summary(&results, started);

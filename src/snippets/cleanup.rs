@@ -10,6 +10,7 @@ use std::{
 };
 
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 pub fn add_group(pgid: u32) {
@@ -56,6 +57,14 @@ pub fn now() {
     }
 }
 
+/// Exits with 130 if an interrupt is being handled (so the main thread, seeing its shells die,
+/// does not report an ordinary failure first).
+pub fn exit_if_interrupted() {
+    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+        std::process::exit(130);
+    }
+}
+
 /// On SIGINT: clean up, then exit with status 130 (as a shell reports an interrupt).
 pub fn on_interrupt() {
     static INSTALL: Once = Once::new();
@@ -66,6 +75,7 @@ pub fn on_interrupt() {
         let Ok(runtime) = runtime else { return };
         std::thread::spawn(move || {
             if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
+                INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
                 now();
                 eprintln!("\ninterrupted: snippet shells killed, sandboxes removed");
                 std::process::exit(130);

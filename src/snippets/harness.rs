@@ -49,6 +49,7 @@ pub fn main(root: &Path) -> ! {
         suite.parallel_order()
     };
     let conclusion = libtest_mimic::run(&args, trials(&suite, &order));
+    super::cleanup::exit_if_interrupted();
     suite.shutdown();
     conclusion.exit()
 }
