@@ -90,18 +90,6 @@ pub struct PageSettings {
     pub as_of: Option<String>,
 }
 
-impl PageSettings {
-    /// Reads the raw `[snippets]` table of `page`'s front matter (`None`: the defaults).
-    pub fn from_table(table: Option<&toml::Table>, page: &std::path::Path) -> anyhow::Result<Self> {
-        use serde::Deserialize as _;
-        let Some(table) = table else {
-            return Ok(PageSettings::default());
-        };
-        PageSettings::deserialize(toml::Value::Table(table.clone()))
-            .map_err(|e| anyhow::anyhow!("{}: [snippets]: {e}", page.display()))
-    }
-}
-
 impl Snippet {
     /// Classifies a code block. `section` is the id of the heading it stands under ("" before
     /// the first heading); `_index` is its position among the page's snippets (unused: the name's

@@ -92,9 +92,8 @@ impl Suite {
                 continue;
             }
             let source = &site.corpus.pages[page.page].source;
-            let settings = PageSettings::from_table(front.snippets.as_ref(), source)?;
-            link::check(&settings, source)?;
-            suite.add_page(&page.snippets, &settings)?;
+            link::check(&front.snippets, source)?;
+            suite.add_page(&page.snippets, &front.snippets)?;
         }
         check_unique_names(&suite.snippets)?;
         Ok(suite)
