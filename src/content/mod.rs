@@ -1,12 +1,19 @@
 //! Loading: walk `content/` (sorted, deterministic), split each file's TOML front matter from its
-//! Markdown body, and return the [`Corpus`]. Nothing here knows about HTML.
+//! Markdown body, skip drafts, put the pages in reading order and give each its output path.
+//! Returns the [`Corpus`]. Nothing here knows about HTML.
 
+pub mod front;
+pub mod order;
+
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
-use serde::Deserialize;
+use anyhow::{Context as _, bail};
 
 use crate::config::Config;
+
+pub use front::FrontMatter;
+pub use order::{folder_of, url_for};
 
 /// Everything the later stages need, loaded once.
 #[derive(Debug)]
@@ -16,6 +23,11 @@ pub struct Corpus {
     pub config: Config,
     /// Pages in reading order (sections first by weight, then their pages by weight, then path).
     pub pages: Vec<Page>,
+    /// Files under `content/` that are not Markdown (images, downloads), relative to `content/`
+    /// with `/` separators, sorted. Copied to the output as they are.
+    pub assets: Vec<String>,
+    /// `rel` of the draft pages, sorted (so a link to one can say so).
+    pub drafts: Vec<String>,
 }
 
 /// One Markdown file.
@@ -30,65 +42,146 @@ pub struct Page {
     pub body: String,
     /// 1-based line in `source` where `body` starts, so body offsets map to file lines.
     pub body_line: usize,
-}
-
-/// TOML between `+++` lines at the top of a page.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct FrontMatter {
-    pub title: String,
-    pub description: Option<String>,
-    /// Order within the section; lower first. Ties break on the file path.
-    pub weight: i64,
-    /// Drafts are not rendered and their snippets are not run.
-    pub draft: bool,
+    /// The output file, relative to the output root: `guide/fix.html`.
+    pub url: String,
+    /// Whether this is a section's own page (`_index.md`).
+    pub is_index: bool,
+    /// Made by helpsite, not read from a file: the start page of a site without `_index.md`.
+    pub generated: bool,
 }
 
 impl Page {
+    /// A page from its parts; `title` falls back to the first `# heading` or the file name.
+    pub fn new(rel: &str, mut front: FrontMatter, body: String, body_line: usize) -> Page {
+        if front.title.trim().is_empty() {
+            front.title = front::fallback_title(&body, rel);
+        }
+        let is_index = rel == "_index.md" || rel.ends_with("/_index.md");
+        Page {
+            source: Path::new("content").join(rel),
+            rel: rel.to_string(),
+            front,
+            body,
+            body_line,
+            url: url_for(rel),
+            is_index,
+            generated: false,
+        }
+    }
+
     /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, `_index` → section.
     pub fn test_prefix(&self) -> String {
         let stem = self.rel.trim_end_matches(".md");
-        let stem = stem.strip_suffix("/_index").or(stem.strip_suffix("_index")).unwrap_or(stem);
+        let stem = stem
+            .strip_suffix("/_index")
+            .or(stem.strip_suffix("_index"))
+            .unwrap_or(stem);
         let stem = if stem.is_empty() { "index" } else { stem };
-        stem.split('/').map(|part| part.replace(['-', '.'], "_")).collect::<Vec<_>>().join("::")
+        stem.split('/')
+            .map(|part| part.replace(['-', '.'], "_"))
+            .collect::<Vec<_>>()
+            .join("::")
     }
 }
 
-/// Loads the site at `root`. (Minimal version: the site-generator work extends this.)
+/// Loads the site at `root`: its config and every page under `root/content`.
 pub fn load(root: &Path) -> anyhow::Result<Corpus> {
     let config = Config::load(root)?;
     let content = root.join("content");
+    if !content.is_dir() {
+        bail!(
+            "no content/ folder in {}: put the Markdown pages there",
+            root.display()
+        );
+    }
     let mut pages = Vec::new();
+    let mut assets = Vec::new();
+    let mut drafts = Vec::new();
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
         let entry = entry.with_context(|| format!("walking {}", content.display()))?;
-        if entry.path().extension().is_none_or(|e| e != "md") {
+        if !entry.file_type().is_file() {
             continue;
         }
-        let text = std::fs::read_to_string(entry.path())
-            .with_context(|| format!("reading {}", entry.path().display()))?;
-        let rel = entry.path().strip_prefix(&content)?.to_string_lossy().replace('\\', "/");
-        let (front, body, body_line) = split_front_matter(&text);
-        let front: FrontMatter = toml::from_str(front)
-            .with_context(|| format!("content/{rel}: front matter"))?;
-        pages.push(Page {
-            source: Path::new("content").join(&rel),
-            rel,
-            front,
-            body: body.to_string(),
-            body_line,
-        });
+        let rel = entry
+            .path()
+            .strip_prefix(&content)?
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel.split('/').any(|part| part.starts_with('.')) {
+            continue;
+        }
+        if !rel.ends_with(".md") {
+            assets.push(rel);
+            continue;
+        }
+        let page = load_page(entry.path(), &rel)?;
+        if page.front.draft {
+            drafts.push(rel);
+        } else {
+            pages.push(page);
+        }
     }
-    Ok(Corpus { root: root.to_path_buf(), config, pages })
+    check_duplicates(&pages, &assets)?;
+    if !pages.iter().any(|p| p.rel == "_index.md") {
+        pages.push(start_page(&config));
+    }
+    let pages = order::reading_order(pages);
+    Ok(Corpus {
+        root: root.to_path_buf(),
+        config,
+        pages,
+        assets,
+        drafts,
+    })
 }
 
-/// Splits `+++\n…\n+++\n` off the top; returns (front matter, body, body's first line).
-fn split_front_matter(text: &str) -> (&str, &str, usize) {
-    if let Some(rest) = text.strip_prefix("+++\n")
-        && let Some(end) = rest.find("\n+++\n")
-    {
-        let front = &rest[..end];
-        let body = &rest[end + 5..];
-        return (front, body, front.lines().count() + 3);
+/// The start page (`index.html`) of a site whose content has no `_index.md`: the site's title
+/// and the navigation, so `public/index.html` always exists.
+fn start_page(config: &Config) -> Page {
+    let front = FrontMatter {
+        title: config.title.clone(),
+        weight: i64::MIN,
+        ..FrontMatter::default()
+    };
+    let mut page = Page::new("_index.md", front, String::new(), 1);
+    page.generated = true;
+    page
+}
+
+/// Reads and parses one page; errors name `content/REL` (and line:column where it applies).
+fn load_page(path: &Path, rel: &str) -> anyhow::Result<Page> {
+    let source = Path::new("content").join(rel);
+    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+    let text = String::from_utf8(bytes).map_err(|err| {
+        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+        anyhow::anyhow!(
+            "{}:{line}: not valid UTF-8 (byte {}): save the file as UTF-8",
+            source.display(),
+            valid.len()
+        )
+    })?;
+    let split = front::split(&text, &source)?;
+    let front = front::parse(&split, &source)?;
+    Ok(Page::new(
+        rel,
+        front,
+        split.body.to_string(),
+        split.body_line,
+    ))
+}
+
+/// Two sources that would write the same output file (`a/index.md` and `a/_index.md`).
+fn check_duplicates(pages: &[Page], assets: &[String]) -> anyhow::Result<()> {
+    let mut seen: HashMap<&str, &str> = assets.iter().map(|a| (a.as_str(), a.as_str())).collect();
+    for page in pages {
+        if let Some(other) = seen.insert(&page.url, &page.rel) {
+            bail!(
+                "content/{} and content/{other} would both be written to {}: rename one",
+                page.rel,
+                page.url
+            );
+        }
     }
-    ("", text, 1)
+    Ok(())
 }

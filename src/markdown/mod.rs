@@ -1,13 +1,27 @@
 //! Markdown → HTML for one page: the only place pulldown-cmark options are set. Produces the
 //! page's HTML, its headings (for the table of contents and anchors), its links (for the link
-//! checker) and its snippets (for the test harness), all from one parse.
+//! checker) and its snippets (for the test harness), all from one parse. The work is done by
+//! separate passes over the event list: headings (ids, permalinks), alerts, code blocks
+//! (snippets, highlighting, console transcripts), links (collection, `.md` rewriting), and the
+//! plain text per section for search.
 
+mod alerts;
+mod code;
+mod console;
+mod contrast;
+mod headings;
+pub mod highlight;
+pub mod links;
 pub mod slug;
+mod text;
 
-use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, Options, Parser};
 
 use crate::content::Page;
 use crate::snippets::{self, Snippet};
+
+/// An event with the byte offset in the page body where it starts; what the passes hand on.
+type Located<'a> = (Event<'a>, usize);
 
 /// One rendered page: what the output stage and the snippet harness both consume.
 #[derive(Debug, Clone)]
@@ -22,6 +36,22 @@ pub struct RenderedPage {
     pub links: Vec<Link>,
     /// Every fenced code block, classified. Same values the harness runs.
     pub snippets: Vec<Snippet>,
+    /// The page's plain text cut at its headings, for the search index. The first entry holds
+    /// the text before the first heading (id `""`, heading = the page title is up to the caller).
+    pub sections: Vec<SectionText>,
+    /// Whether the body has its own `# h1` (else the template shows the title as the h1).
+    pub has_h1: bool,
+}
+
+/// Plain text of one part of a page: from a heading to the next heading.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SectionText {
+    /// The heading's id (`""` for the text before the first heading).
+    pub id: String,
+    /// The heading's plain text (`""` before the first heading).
+    pub heading: String,
+    /// The text under the heading, whitespace-collapsed, code blocks excluded.
+    pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,78 +80,44 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders one page. (Minimal version: the site-generator work adds highlighting, alerts,
-/// heading anchors, link rewriting; the snippet work fills in `Snippet`.)
+/// Renders one page: parse once, run the passes, write the HTML.
 pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::FenceError> {
     let line_of = line_index(&page.body, page.body_line);
-    let mut slugs = slug::Slugger::default();
-    let mut headings = Vec::new();
-    let mut links = Vec::new();
-    let mut snippets = Vec::new();
-    let mut section = String::new();
-    let mut events = Vec::new();
-    let mut heading: Option<(u8, String)> = None;
-    let mut code: Option<(String, usize, String)> = None;
-    for (event, range) in Parser::new_ext(&page.body, options()).into_offset_iter() {
-        match &event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_u8(*level), String::new())),
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, text)) = heading.take() {
-                    let id = slugs.slug(&text);
-                    section = id.clone();
-                    headings.push(Heading { level, id, text });
-                }
-            }
-            Event::Text(t) | Event::Code(t) if heading.is_some() => {
-                heading.as_mut().expect("checked").1.push_str(t)
-            }
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                links.push(Link { target: dest_url.to_string(), line: line_of(range.start) })
-            }
-            Event::Start(Tag::CodeBlock(kind)) => {
-                let info = match kind {
-                    CodeBlockKind::Fenced(info) => info.to_string(),
-                    CodeBlockKind::Indented => String::new(),
-                };
-                code = Some((info, line_of(range.start), String::new()));
-                continue;
-            }
-            Event::Text(t) if code.is_some() => {
-                code.as_mut().expect("checked").2.push_str(t);
-                continue;
-            }
-            Event::End(TagEnd::CodeBlock) => {
-                if let Some((info, line, text)) = code.take() {
-                    let snippet = Snippet::from_block(page, &section, snippets.len(), &info, text, line)?;
-                    events.push(Event::Html(code_html(&snippet).into()));
-                    snippets.push(snippet);
-                }
-                continue;
-            }
-            _ => {}
-        }
-        events.push(event);
-    }
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    Ok(RenderedPage { page: index, html, headings, links, snippets })
-}
-
-/// A code block as HTML. (Minimal: no highlighting yet.)
-fn code_html(snippet: &Snippet) -> String {
-    let mut html = format!("<pre><code class=\"language-{}\">", snippet.lang);
-    pulldown_cmark_escape::escape_html(&mut html, &snippet.display()).expect("writing to a String");
-    html.push_str("</code></pre>\n");
-    html
-}
-
-fn level_u8(level: HeadingLevel) -> u8 {
-    level as u8
+    let events: Vec<Located<'_>> = Parser::new_ext(&page.body, options())
+        .into_offset_iter()
+        .map(|(event, range)| (event, range.start))
+        .collect();
+    let (events, headings, spans) = headings::pass(events);
+    let events = alerts::pass(events);
+    let section_at = |offset: usize| {
+        let at = spans.partition_point(|s| s.start <= offset);
+        at.checked_sub(1)
+            .map_or(String::new(), |i| headings[i].id.clone())
+    };
+    let (events, snippets) = code::pass(events, page, section_at, &line_of)?;
+    let (events, links) = links::pass(events, &page.rel, &line_of);
+    let sections = text::sections(&events, &headings, &spans);
+    let mut html = String::with_capacity(page.body.len() * 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    let has_h1 = headings.iter().any(|h| h.level == 1);
+    Ok(RenderedPage {
+        page: index,
+        html,
+        headings,
+        links,
+        snippets,
+        sections,
+        has_h1,
+    })
 }
 
 /// Maps a byte offset in `body` to a 1-based line of the source file.
 pub fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_ {
-    let starts: Vec<usize> =
-        std::iter::once(0).chain(body.match_indices('\n').map(|(i, _)| i + 1)).collect();
+    let starts: Vec<usize> = std::iter::once(0)
+        .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     move |offset| first_line + starts.partition_point(|&s| s <= offset) - 1
 }
+
+#[cfg(test)]
+mod tests;

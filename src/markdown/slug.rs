@@ -1,21 +1,39 @@
 //! Heading ids: lowercase words joined by `-`, made unique within a page by `-1`, `-2`, …
 //! The snippet test names use the same ids, so both stay in step.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Hands out unique slugs for one page.
 #[derive(Debug, Default)]
 pub struct Slugger {
-    seen: HashMap<String, usize>,
+    /// Every id handed out or claimed.
+    taken: HashSet<String>,
+    /// The next suffix to try for a base slug.
+    next: HashMap<String, usize>,
 }
 
 impl Slugger {
+    /// Reserves an id given explicitly (`# Title {#id}`) so no slug takes it.
+    pub fn claim(&mut self, id: &str) {
+        self.taken.insert(id.to_string());
+    }
+
+    /// A unique id for a heading with this text: its slug, else the slug with `-1`, `-2`, …
     pub fn slug(&mut self, text: &str) -> String {
         let base = slugify(text);
-        let n = self.seen.entry(base.clone()).or_insert(0);
-        let id = if *n == 0 { base.clone() } else { format!("{base}-{n}") };
-        *n += 1;
-        id
+        let mut n = self.next.get(&base).copied().unwrap_or(0);
+        loop {
+            let id = if n == 0 {
+                base.clone()
+            } else {
+                format!("{base}-{n}")
+            };
+            n += 1;
+            if self.taken.insert(id.clone()) {
+                self.next.insert(base, n);
+                return id;
+            }
+        }
     }
 }
 
@@ -30,7 +48,11 @@ pub fn slugify(text: &str) -> String {
         }
     }
     let out = out.trim_end_matches('-').to_string();
-    if out.is_empty() { "section".into() } else { out }
+    if out.is_empty() {
+        "section".into()
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -40,8 +62,22 @@ mod tests {
     #[test]
     fn dedupes_and_normalises() {
         let mut s = Slugger::default();
-        assert_eq!(s.slug("Fix it: use an API token"), "fix-it-use-an-api-token");
-        assert_eq!(s.slug("Fix it: use an API token"), "fix-it-use-an-api-token-1");
+        assert_eq!(
+            s.slug("Fix it: use an API token"),
+            "fix-it-use-an-api-token"
+        );
+        assert_eq!(
+            s.slug("Fix it: use an API token"),
+            "fix-it-use-an-api-token-1"
+        );
         assert_eq!(s.slug("!!!"), "section");
+        // `a-1` is taken by a heading literally called "A 1": the second "A" skips it.
+        let mut s = Slugger::default();
+        assert_eq!(s.slug("A"), "a");
+        assert_eq!(s.slug("A 1"), "a-1");
+        assert_eq!(s.slug("A"), "a-2");
+        let mut s = Slugger::default();
+        s.claim("intro");
+        assert_eq!(s.slug("Intro"), "intro-1");
     }
 }

@@ -1,23 +1,133 @@
-//! Writing the site: tera templates → HTML files, plus search index, sitemap, 404 and assets.
-//! The only module that writes the output tree, and it writes it atomically.
-//!
-//! (Skeleton: writes bare pages; the site-generator work replaces this.)
+//! Writing the site: tera templates → HTML files, plus search index, sitemap, 404, print page
+//! and assets. The only module that writes the output tree, and it writes it atomically: links
+//! are checked first, everything goes into a staging folder, and the old output is replaced
+//! only when the new one is complete.
 
+mod atomic;
+mod check;
+mod context;
+mod extras;
+mod nav;
+pub mod search;
+mod theme;
+
+use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::Context as _;
+use anyhow::{Context as _, anyhow};
+use rayon::prelude::*;
 
 use crate::{Outcome, content::Corpus, markdown::RenderedPage};
 
+pub use check::broken_links;
+use context::{Ctx, LinkCtx, PageCtx, SiteCtx};
+use nav::{Nav, root_prefix};
+use theme::{Theme, tera_error};
+
+/// Checks the links, then writes the whole site to `out`. Broken links: listed on stderr,
+/// `Outcome::ChecksFailed`, and `out` untouched.
 pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::Result<Outcome> {
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let mut index = String::from("<!DOCTYPE html><title>help</title><ul>");
-    for r in rendered {
-        let page = &corpus.pages[r.page];
-        let name = page.rel.replace('/', "_").replace(".md", ".html");
-        std::fs::write(out.join(&name), &r.html)?;
-        index.push_str(&format!("<li><a href=\"{name}\">{}</a>", page.front.title));
+    let broken = broken_links(corpus, rendered);
+    if !broken.is_empty() {
+        for message in &broken {
+            eprintln!("{message}");
+        }
+        eprintln!(
+            "error: {} broken link(s); {} was not changed",
+            broken.len(),
+            out.display()
+        );
+        return Ok(Outcome::ChecksFailed);
     }
-    std::fs::write(out.join("index.html"), index)?;
+    let theme = Theme::load(&corpus.root)?;
+    let staging = atomic::Staging::new(out)?;
+    let dir = staging.path();
+    let nav = Nav::new(corpus);
+    let site = SiteCtx::new(corpus);
+    make_dirs(dir, corpus)?;
+    rendered
+        .par_iter()
+        .try_for_each(|r| write_page(dir, &theme, corpus, &site, &nav, r))?;
+    extras::write_all(dir, &theme, corpus, rendered, &site, &nav)?;
+    write_assets(dir, &theme, corpus)?;
+    staging.commit()?;
     Ok(Outcome::Success)
+}
+
+/// Creates every folder the pages and content assets go in.
+fn make_dirs(dir: &Path, corpus: &Corpus) -> anyhow::Result<()> {
+    let urls = corpus.pages.iter().map(|p| p.url.as_str());
+    let folders: BTreeSet<&str> = urls
+        .chain(corpus.assets.iter().map(String::as_str))
+        .chain(["static/x"])
+        .filter_map(|path| path.rsplit_once('/').map(|(folder, _)| folder))
+        .collect();
+    for folder in folders {
+        let path = dir.join(folder);
+        std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn write_page(
+    dir: &Path,
+    theme: &Theme,
+    corpus: &Corpus,
+    site: &SiteCtx<'_>,
+    nav: &Nav,
+    r: &RenderedPage,
+) -> anyhow::Result<()> {
+    let page = &corpus.pages[r.page];
+    let root = root_prefix(&page.url);
+    let link = |i: usize| {
+        corpus.pages.get(i).map(|p| LinkCtx {
+            title: &p.front.title,
+            url: format!("{root}{}", p.url),
+        })
+    };
+    let ctx = Ctx {
+        site,
+        page: PageCtx::of(corpus, page, r),
+        root: &root,
+        nav: nav.html(Some(r.page), &root),
+        prev: r.page.checked_sub(1).and_then(link),
+        next: link(r.page + 1),
+    };
+    let html =
+        render(theme, "page.html", &ctx).with_context(|| page.source.display().to_string())?;
+    write_file(&dir.join(&page.url), html.as_bytes())
+}
+
+/// Renders template `name` with `ctx`.
+fn render(theme: &Theme, name: &str, ctx: &impl serde::Serialize) -> anyhow::Result<String> {
+    let ctx = tera::Context::from_serialize(ctx).map_err(|e| anyhow!("{}", tera_error(&e)))?;
+    theme
+        .tera
+        .render(name, &ctx)
+        .map_err(|e| anyhow!("{}", tera_error(&e)))
+}
+
+/// Theme assets, the highlighting stylesheet, the search index and content's own files.
+fn write_assets(dir: &Path, theme: &Theme, corpus: &Corpus) -> anyhow::Result<()> {
+    for (name, bytes) in &theme.assets {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        write_file(&path, bytes)?;
+    }
+    let css = crate::markdown::highlight::stylesheet();
+    write_file(&dir.join("static/highlight.css"), css.as_bytes())?;
+    let content = corpus.root.join("content");
+    for asset in &corpus.assets {
+        let from = content.join(asset);
+        std::fs::copy(&from, dir.join(asset))
+            .with_context(|| format!("copying {}", from.display()))?;
+    }
+    Ok(())
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("writing {}", path.display()))
 }

@@ -1,0 +1,114 @@
+//! The code-block pass: every fenced block becomes a [`Snippet`] (the same value the test
+//! harness runs) and is replaced by its HTML: a `<div class="snippet" data-snippet="NAME">`
+//! with a label, a verification slot, a copy button and the highlighted code. `hidden`
+//! snippets are kept for the harness but not shown.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
+use pulldown_cmark_escape::{escape_html, escape_html_body_text};
+
+use super::{Located, console, highlight};
+use crate::content::Page;
+use crate::snippets::{FenceError, Snippet, SnippetKind};
+
+/// Replaces the code blocks in `events`. `section_at(offset)` is the id of the heading above.
+pub fn pass<'a>(
+    events: Vec<Located<'a>>,
+    page: &Page,
+    section_at: impl Fn(usize) -> String,
+    line_at: impl Fn(usize) -> usize,
+) -> Result<(Vec<Located<'a>>, Vec<Snippet>), FenceError> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut snippets = Vec::new();
+    let mut open: Option<(String, usize, String)> = None;
+    for (event, offset) in events {
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let info = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => "text".to_string(),
+                };
+                open = Some((info, offset, String::new()));
+            }
+            Event::Text(text) if open.is_some() => {
+                if let Some((_, _, code)) = open.as_mut() {
+                    code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                let Some((info, start, code)) = open.take() else {
+                    continue;
+                };
+                let section = section_at(start);
+                let index = snippets.len();
+                let snippet =
+                    Snippet::from_block(page, &section, index, &info, code, line_at(start))?;
+                if !snippet.attrs.hidden {
+                    out.push((Event::Html(CowStr::from(snippet_html(&snippet))), start));
+                }
+                snippets.push(snippet);
+            }
+            event => out.push((event, offset)),
+        }
+    }
+    Ok((out, snippets))
+}
+
+/// One snippet's HTML.
+pub fn snippet_html(snippet: &Snippet) -> String {
+    let text = snippet.display();
+    let mut html = String::with_capacity(text.len() * 3 + 400);
+    html.push_str("<div class=\"snippet snippet-");
+    html.push_str(kind_class(&snippet.kind));
+    html.push_str("\" data-snippet=\"");
+    let _ = escape_html(&mut html, &snippet.test_name);
+    html.push_str("\"><div class=\"snippet-bar\"><span class=\"snippet-label\">");
+    let label = match &snippet.kind {
+        SnippetKind::File { path } => path.as_str(),
+        _ => snippet.lang.as_str(),
+    };
+    let _ = escape_html_body_text(&mut html, label);
+    html.push_str("</span><span class=\"snippet-status\">");
+    if let Some(reason) = not_run_reason(snippet) {
+        html.push_str("not run: ");
+        let _ = escape_html_body_text(&mut html, reason);
+    }
+    html.push_str("</span><button type=\"button\" class=\"copy\" hidden>Copy</button></div>");
+    html.push_str("<pre class=\"code\"><code>");
+    html.push_str(&code_html(snippet, &text));
+    html.push_str("</code></pre></div>\n");
+    html
+}
+
+fn code_html(snippet: &Snippet, text: &str) -> String {
+    match &snippet.kind {
+        SnippetKind::Console => console::render(text),
+        SnippetKind::Text => escaped(text),
+        _ => highlight::highlight(&snippet.lang, text).unwrap_or_else(|| escaped(text)),
+    }
+}
+
+fn escaped(text: &str) -> String {
+    let mut html = String::with_capacity(text.len() + 16);
+    let _ = escape_html_body_text(&mut html, text);
+    html
+}
+
+fn kind_class(kind: &SnippetKind) -> &'static str {
+    match kind {
+        SnippetKind::Console => "console",
+        SnippetKind::Script => "script",
+        SnippetKind::Python => "python",
+        SnippetKind::File { .. } => "file",
+        SnippetKind::Ignored { .. } => "ignored",
+        SnippetKind::Text => "text",
+    }
+}
+
+/// Why a snippet is not run, for the verification slot (issue 6 fills in run results).
+fn not_run_reason(snippet: &Snippet) -> Option<&str> {
+    match (&snippet.kind, &snippet.attrs.ignore) {
+        (_, Some(reason)) => Some(reason),
+        (SnippetKind::Ignored { reason }, None) => Some(reason),
+        _ => None,
+    }
+}

@@ -1,0 +1,173 @@
+//! Links: collect every link and image target with its source line (for the link checker), and
+//! rewrite links to Markdown files (`other.md#x`, as they work on a code host) into links to the
+//! rendered pages (`other.html#x`). Pages keep their folder layout, so only the file name
+//! changes and relative links stay relative.
+
+use pulldown_cmark::{CowStr, Event, Tag};
+
+use super::{Link, Located};
+use crate::content::url_for;
+
+/// Collects and rewrites the links in `events`.
+pub fn pass<'a>(
+    events: Vec<Located<'a>>,
+    page_rel: &str,
+    line_at: impl Fn(usize) -> usize,
+) -> (Vec<Located<'a>>, Vec<Link>) {
+    let mut links = Vec::new();
+    let out = events
+        .into_iter()
+        .map(|(event, offset)| match event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push(Link {
+                    target: dest_url.to_string(),
+                    line: line_at(offset),
+                });
+                let dest_url = rewrite(&dest_url, page_rel).map_or(dest_url, CowStr::from);
+                (
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                    offset,
+                )
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                links.push(Link {
+                    target: dest_url.to_string(),
+                    line: line_at(offset),
+                });
+                (
+                    Event::Start(Tag::Image {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    }),
+                    offset,
+                )
+            }
+            event => (event, offset),
+        })
+        .collect();
+    (out, links)
+}
+
+/// Whether a link leaves the site (`https:`, `mailto:`, `//host`).
+pub fn is_external(target: &str) -> bool {
+    if target.starts_with("//") {
+        return true;
+    }
+    let scheme_end = target.find(':');
+    let path_start = target.find(['/', '?', '#']).unwrap_or(target.len());
+    scheme_end.is_some_and(|colon| colon < path_start && colon > 0)
+}
+
+/// `(path, fragment)` of a link: `a.md#x` → (`a.md`, Some(`x`)).
+pub fn split_fragment(target: &str) -> (&str, Option<&str>) {
+    match target.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (target, None),
+    }
+}
+
+/// The file a link points at, relative to `content/` (`guide/x.md`), or `None` if it climbs
+/// out of `content/`. `/x.md` is taken from the content root.
+pub fn resolve(page_rel: &str, path: &str) -> Option<String> {
+    let path = path.split('?').next().unwrap_or(path);
+    let (base, path) = match path.strip_prefix('/') {
+        Some(abs) => ("", abs),
+        None => (crate::content::folder_of(page_rel), path),
+    };
+    let mut parts: Vec<&str> = base.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            part => parts.push(part),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The rewritten href for a link to a Markdown file, or `None` to keep it as written.
+fn rewrite(target: &str, page_rel: &str) -> Option<String> {
+    if is_external(target) {
+        return None;
+    }
+    let (path, fragment) = split_fragment(target);
+    if !path.ends_with(".md") {
+        return None;
+    }
+    let href = match path.strip_prefix('/') {
+        Some(abs) => {
+            let depth = crate::content::folder_of(page_rel)
+                .split('/')
+                .filter(|p| !p.is_empty());
+            "../".repeat(depth.count()) + &url_for(abs)
+        }
+        None => url_for(path),
+    };
+    Some(match fragment {
+        Some(fragment) => format!("{href}#{fragment}"),
+        None => href,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_links() {
+        assert!(is_external("https://example.com/a.md"));
+        assert!(is_external("mailto:a@example.com"));
+        assert!(is_external("//cdn.example.com/x"));
+        assert!(!is_external("a.md#x:y"));
+        assert!(!is_external("../a.md"));
+    }
+
+    #[test]
+    fn rewrites_markdown_links_only() {
+        assert_eq!(
+            rewrite("other.md#x", "guide/a.md").as_deref(),
+            Some("other.html#x")
+        );
+        assert_eq!(
+            rewrite("../_index.md", "guide/a.md").as_deref(),
+            Some("../index.html")
+        );
+        assert_eq!(
+            rewrite("/guide/b.md", "guide/deep/a.md").as_deref(),
+            Some("../../guide/b.html")
+        );
+        assert_eq!(rewrite("img.png", "a.md"), None);
+        assert_eq!(rewrite("#here", "a.md"), None);
+        assert_eq!(rewrite("https://x.example/a.md", "a.md"), None);
+    }
+
+    #[test]
+    fn resolves_relative_paths() {
+        assert_eq!(resolve("guide/a.md", "../b.md").as_deref(), Some("b.md"));
+        assert_eq!(
+            resolve("guide/a.md", "./c/d.md").as_deref(),
+            Some("guide/c/d.md")
+        );
+        assert_eq!(resolve("guide/a.md", "/x.md").as_deref(), Some("x.md"));
+        assert_eq!(resolve("a.md", "../../etc/passwd"), None);
+    }
+}

@@ -1,0 +1,106 @@
+//! The link checker, run after rendering and before anything is written: every internal link
+//! and `#anchor` (same page, other pages, non-Markdown files) must lead somewhere. All broken
+//! links are returned at once, in page order, each as
+//! `content/page.md:LINE: broken link 'x.md#nope': no heading 'nope' in content/x.md`.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::content::Corpus;
+use crate::markdown::RenderedPage;
+use crate::markdown::links::{is_external, resolve, split_fragment};
+
+/// Every broken link of the site, as messages ready to print.
+pub fn broken_links(corpus: &Corpus, rendered: &[RenderedPage]) -> Vec<String> {
+    let site = Targets::new(corpus, rendered);
+    let mut broken = Vec::new();
+    for r in rendered {
+        let page = &corpus.pages[r.page];
+        for link in &r.links {
+            if let Err(why) = site.check(r.page, &page.rel, &link.target) {
+                broken.push(format!(
+                    "{}:{}: broken link '{}': {why}",
+                    page.source.display(),
+                    link.line,
+                    link.target
+                ));
+            }
+        }
+    }
+    broken
+}
+
+/// What links can point at.
+struct Targets<'a> {
+    /// Page index by `rel` and by output url.
+    pages: HashMap<&'a str, usize>,
+    /// `rel` of every page, by page index.
+    rels: Vec<&'a str>,
+    /// Heading ids by page index.
+    ids: HashMap<usize, HashSet<&'a str>>,
+    assets: HashSet<&'a str>,
+    drafts: HashSet<&'a str>,
+}
+
+impl<'a> Targets<'a> {
+    fn new(corpus: &'a Corpus, rendered: &'a [RenderedPage]) -> Targets<'a> {
+        let mut pages = HashMap::new();
+        for (i, page) in corpus.pages.iter().enumerate() {
+            pages.insert(page.rel.as_str(), i);
+            pages.insert(page.url.as_str(), i);
+        }
+        let ids = rendered
+            .iter()
+            .map(|r| (r.page, r.headings.iter().map(|h| h.id.as_str()).collect()))
+            .collect();
+        Targets {
+            pages,
+            rels: corpus.pages.iter().map(|p| p.rel.as_str()).collect(),
+            ids,
+            assets: corpus.assets.iter().map(String::as_str).collect(),
+            drafts: corpus.drafts.iter().map(String::as_str).collect(),
+        }
+    }
+
+    /// `Ok` if `target`, written on page `from` (`rel`), leads somewhere; else why not.
+    fn check(&self, from: usize, rel: &str, target: &str) -> Result<(), String> {
+        if is_external(target) {
+            return Ok(());
+        }
+        let (path, fragment) = split_fragment(target);
+        if path.is_empty() {
+            return self.check_anchor(from, rel, fragment);
+        }
+        let Some(file) = resolve(rel, path) else {
+            return Err("it points outside content/".into());
+        };
+        if let Some(&page) = self.pages.get(file.as_str()) {
+            return self.check_anchor(page, self.rels[page], fragment);
+        }
+        if self.assets.contains(file.as_str()) {
+            return Ok(());
+        }
+        if self.drafts.contains(file.as_str()) {
+            return Err(format!("content/{file} is a draft"));
+        }
+        let what = if file.ends_with(".md") {
+            "page"
+        } else {
+            "file"
+        };
+        Err(format!("no {what} content/{file}"))
+    }
+
+    fn check_anchor(&self, page: usize, rel: &str, fragment: Option<&str>) -> Result<(), String> {
+        let Some(fragment) = fragment.filter(|f| !f.is_empty()) else {
+            return Ok(());
+        };
+        if self
+            .ids
+            .get(&page)
+            .is_some_and(|ids| ids.contains(fragment))
+        {
+            return Ok(());
+        }
+        Err(format!("no heading '{fragment}' in content/{rel}"))
+    }
+}

@@ -1,0 +1,223 @@
+//! The sidebar navigation and prev/next links. The section tree is built once; each page's nav
+//! shows the top level plus, expanded, only the sections on the way to the current page, so a
+//! page's nav stays small however large the site (10,000 pages: ~200 links, not 10,000).
+
+use std::collections::HashMap;
+
+use pulldown_cmark_escape::{escape_href, escape_html_body_text};
+
+use crate::content::{Corpus, folder_of};
+
+/// The section tree of a corpus, in reading order.
+#[derive(Debug)]
+pub struct Nav {
+    folders: HashMap<String, Folder>,
+    /// Title and url of every page, by page index.
+    pages: Vec<(String, String)>,
+    /// Folder of every page, by page index.
+    folder_of: Vec<String>,
+}
+
+#[derive(Debug, Default)]
+struct Folder {
+    /// The section's own page (`_index.md`).
+    index: Option<usize>,
+    /// Its title: the `_index.md` title, else the folder's name.
+    title: String,
+    children: Vec<Child>,
+}
+
+#[derive(Debug)]
+enum Child {
+    Page(usize),
+    Folder(String),
+}
+
+impl Nav {
+    /// Builds the tree from pages already in reading order.
+    pub fn new(corpus: &Corpus) -> Nav {
+        let mut nav = Nav {
+            folders: HashMap::new(),
+            pages: Vec::new(),
+            folder_of: Vec::new(),
+        };
+        nav.folders.insert(String::new(), Folder::default());
+        for (i, page) in corpus.pages.iter().enumerate() {
+            let folder = folder_of(&page.rel).to_string();
+            nav.register(&folder);
+            let entry = nav.folders.entry(folder.clone()).or_default();
+            if page.is_index {
+                entry.index = Some(i);
+                if !folder.is_empty() {
+                    entry.title = page.front.title.clone();
+                }
+            } else {
+                entry.children.push(Child::Page(i));
+            }
+            nav.pages.push((page.front.title.clone(), page.url.clone()));
+            nav.folder_of.push(folder);
+        }
+        nav
+    }
+
+    /// Adds `folder` and its ancestors, each as a child of its parent, in first-seen order.
+    fn register(&mut self, folder: &str) {
+        if self.folders.contains_key(folder) {
+            return;
+        }
+        let name = folder.rsplit('/').next().unwrap_or(folder).to_string();
+        self.folders.insert(
+            folder.to_string(),
+            Folder {
+                title: name,
+                ..Folder::default()
+            },
+        );
+        let parent = folder_of(folder).to_string();
+        self.register(&parent);
+        if let Some(p) = self.folders.get_mut(&parent) {
+            p.children.push(Child::Folder(folder.to_string()));
+        }
+    }
+
+    /// The nav for page `current` (`None`: a page outside the tree, like 404), with hrefs
+    /// prefixed by `root` (`../` per folder level of the page being written).
+    pub fn html(&self, current: Option<usize>, root: &str) -> String {
+        let open = current.map_or("", |i| self.folder_of[i].as_str());
+        let mut html = String::with_capacity(8 * 1024);
+        html.push_str("<ul class=\"nav\">");
+        if let Some(home) = self.folders.get("").and_then(|f| f.index) {
+            self.push_link(&mut html, home, current, root);
+        }
+        self.push_children(&mut html, "", open, current, root);
+        html.push_str("</ul>");
+        html
+    }
+
+    fn push_children(
+        &self,
+        html: &mut String,
+        folder: &str,
+        open: &str,
+        current: Option<usize>,
+        root: &str,
+    ) {
+        let Some(f) = self.folders.get(folder) else {
+            return;
+        };
+        for child in &f.children {
+            match child {
+                Child::Page(i) => self.push_link(html, *i, current, root),
+                Child::Folder(sub) => self.push_section(html, sub, open, current, root),
+            }
+        }
+    }
+
+    fn push_section(
+        &self,
+        html: &mut String,
+        folder: &str,
+        open: &str,
+        current: Option<usize>,
+        root: &str,
+    ) {
+        let Some(f) = self.folders.get(folder) else {
+            return;
+        };
+        let expanded = open == folder || open.starts_with(&format!("{folder}/"));
+        html.push_str(if expanded {
+            "<li class=\"nav-section open\">"
+        } else {
+            "<li class=\"nav-section\">"
+        });
+        match f.index {
+            Some(i) => self.push_anchor(html, i, current, root),
+            None => {
+                html.push_str("<span class=\"nav-section-title\">");
+                let _ = escape_html_body_text(&mut *html, &f.title);
+                html.push_str("</span>");
+            }
+        }
+        if expanded {
+            html.push_str("<ul>");
+            self.push_children(html, folder, open, current, root);
+            html.push_str("</ul>");
+        }
+        html.push_str("</li>");
+    }
+
+    fn push_link(&self, html: &mut String, page: usize, current: Option<usize>, root: &str) {
+        html.push_str("<li>");
+        self.push_anchor(html, page, current, root);
+        html.push_str("</li>");
+    }
+
+    fn push_anchor(&self, html: &mut String, page: usize, current: Option<usize>, root: &str) {
+        let (title, url) = &self.pages[page];
+        html.push_str("<a href=\"");
+        let _ = escape_href(&mut *html, root);
+        let _ = escape_href(&mut *html, url);
+        html.push_str(if current == Some(page) {
+            "\" aria-current=\"page\">"
+        } else {
+            "\">"
+        });
+        let _ = escape_html_body_text(&mut *html, title);
+        html.push_str("</a>");
+    }
+}
+
+/// `../` once per folder level of `url` (`guide/deep/x.html` → `../../`).
+pub fn root_prefix(url: &str) -> String {
+    "../".repeat(url.matches('/').count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::Page;
+
+    fn corpus(rels: &[&str]) -> Corpus {
+        let pages = rels
+            .iter()
+            .map(|r| Page::new(r, Default::default(), String::new(), 1))
+            .collect();
+        Corpus {
+            root: ".".into(),
+            config: Config::default(),
+            pages,
+            assets: vec![],
+            drafts: vec![],
+        }
+    }
+
+    #[test]
+    fn only_the_current_sections_are_expanded() {
+        let c = corpus(&[
+            "_index.md",
+            "a/_index.md",
+            "a/x.md",
+            "b/_index.md",
+            "b/y.md",
+            "b/c/z.md",
+        ]);
+        let nav = Nav::new(&c);
+        let html = nav.html(Some(5), "../../");
+        assert!(
+            html.contains("<a href=\"../../b/c/z.html\" aria-current=\"page\">z</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"../../b/y.html\""),
+            "b is open: {html}"
+        );
+        assert!(!html.contains("a/x.html"), "a is closed: {html}");
+        assert!(
+            html.contains("<span class=\"nav-section-title\">c</span>"),
+            "{html}"
+        );
+        assert_eq!(root_prefix("b/c/z.html"), "../../");
+        assert_eq!(root_prefix("index.html"), "");
+    }
+}
