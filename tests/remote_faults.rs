@@ -53,13 +53,25 @@ fn traversal_and_absolute_paths_get_404() {
         "/username/%2e%2e/info/refs?service=git-upload-pack",
         "/%2e%2e/%2e%2e/info/refs?service=git-upload-pack",
         "//etc/passwd/info/refs?service=git-upload-pack",
-        "http://127.0.0.1/etc/passwd",
         "/username/demo.git/objects/info/packs",
         "/username/demo.git/config",
     ] {
         let answer = get(&env, target);
         assert!(answer.starts_with("HTTP/1.1 404"), "{target}: {answer}");
     }
+    // Absolute-form (proxy) requests: only the profile hosts are answered.
+    let answer = get(&env, "http://127.0.0.1/etc/passwd");
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    let answer = get(
+        &env,
+        "http://example.com/username/demo.git/info/refs?service=git-upload-pack",
+    );
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    let answer = get(
+        &env,
+        "http://bitbucket.org/username/demo.git/info/refs?service=git-upload-pack",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:.80}");
     still_serves(&env);
 }
 
