@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks of the snippet harness (a script, not a test; rerun it any time):
 #  1. per-snippet overhead, measured with empty snippets (`:`):
-#     a. one snippet per page (each pays its own sandbox + mock remote + bash start),
+#     a. `isolated` snippets (each pays its own sandbox + mock remote + bash start and teardown),
 #     b. many snippets in one chain (the marginal cost of one more snippet);
 #  2. a page of 10 transcripts that clone/push/fetch, run by `helpsite test`, against the same
 #     git commands typed into one bash against `helpsite remote` (same proxy + CA path).
@@ -36,16 +36,16 @@ page() { printf '+++\ntitle = "p"\n+++\n\n# Bench\n' > "$1"; }
 empty_snippet() { printf '\n```sh\n:\n```\n'; }
 
 site none; page "$WORK/none/content/p.md"
-site pages20; for i in $(seq 20); do page "$WORK/pages20/content/p$i.md"; empty_snippet >> "$WORK/pages20/content/p$i.md"; done
+site iso20; page "$WORK/iso20/content/p.md"; for i in $(seq 20); do printf '\n```sh {isolated}\n:\n```\n' >> "$WORK/iso20/content/p.md"; done
 site chain200; page "$WORK/chain200/content/p.md"; for i in $(seq 200); do empty_snippet >> "$WORK/chain200/content/p.md"; done
 
 printf '#!/bin/sh\nRAYON_NUM_THREADS=1 exec "%s" test --root "%s/$1"\n' "$BIN" "$WORK" > "$WORK/run.sh"
 run() { sh "$WORK/run.sh" "$1"; }
-r_none=$(best_of sh "$WORK/run.sh" none); r_pages=$(best_of sh "$WORK/run.sh" pages20); r_chain=$(best_of sh "$WORK/run.sh" chain200)
+r_none=$(best_of sh "$WORK/run.sh" none); r_pages=$(best_of sh "$WORK/run.sh" iso20); r_chain=$(best_of sh "$WORK/run.sh" chain200)
 per() { echo $(( ($(wall "$1") - $(wall "$r_none")) * 1000 / $2 ))µs wall, $(( ($(cpu "$1") - $(cpu "$r_none")) * 1000 / $2 ))µs CPU; }
 echo "($PROFILE build, best of $N; load: $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "process with no snippets:              $(wall "$r_none") ms wall, $(cpu "$r_none") ms CPU"
-echo "1a. per snippet, own sandbox+remote:   $(per "$r_pages" 20)   (20 one-snippet pages)"
+echo "1a. per snippet, own sandbox+remote:   $(per "$r_pages" 20)   (20 isolated snippets: each its own sandbox, mock remote, shell)"
 echo "1b. per snippet, within a chain:       $(per "$r_chain" 200)   (200 snippets in one chain)"
 
 # 2. Ten transcripts with network operations.
