@@ -6,11 +6,16 @@
 //! shrinks as the site grows. `templates/static/search.js` reads it; README "Search" has the
 //! format and the figures at 10,000 pages.
 
+mod code;
+mod html;
+
 use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
 use crate::{content::Corpus, markdown::RenderedPage};
+use code::encode_postings;
+use html::sections_of;
 
 /// Total excerpt characters the index aims for; each section gets `BUDGET / sections`,
 /// clamped to `EXCERPT_MIN..=EXCERPT_MAX`. Small guides keep whole sections.
@@ -24,10 +29,6 @@ pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "if", "in", "is", "it", "of", "on",
     "or", "that", "the", "this", "to", "with",
 ];
-/// Letters of the postings code: values 0–31 end a number, 32–63 continue it (5 bits each);
-/// a bitmap list starts with `.` and carries 6 bits per letter. Lists are separated by `,`.
-const ALPHABET: &[u8; 64] = b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_";
-
 /// Builds the text of `static/search-index.js`. `urls[i]` is the URL, relative to the site root,
 /// of `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not
 /// as the corpus is taken as one URL per rendered page.
@@ -215,177 +216,6 @@ fn excerpt(text: &str, max: usize) -> String {
                 .filter(|&i| i > end / 2)
                 .unwrap_or(end);
             format!("{}…", text[..cut].trim_end())
-        }
-    }
-}
-
-fn encode_postings(p: &Postings) -> String {
-    let mut lists = vec![
-        encode_list(&p.body),
-        encode_list(&p.heading),
-        encode_list(&p.title),
-    ];
-    while lists.last().is_some_and(String::is_empty) {
-        lists.pop();
-    }
-    lists.join(",")
-}
-
-/// The shorter of the delta code and the bitmap code of an increasing list.
-fn encode_list(ids: &[u32]) -> String {
-    let mut delta = String::new();
-    let mut prev = 0;
-    for (i, &id) in ids.iter().enumerate() {
-        // The first id is stored as is, later ones as the gap minus one.
-        push_number(&mut delta, if i == 0 { id } else { id - prev - 1 });
-        prev = id;
-    }
-    let Some(&last) = ids.last() else {
-        return delta;
-    };
-    let bits = last as usize + 1;
-    if bits.div_ceil(6) + 1 >= delta.len() {
-        return delta;
-    }
-    let mut cells = vec![0u8; bits.div_ceil(6)];
-    for &id in ids {
-        cells[id as usize / 6] |= 1 << (id % 6);
-    }
-    std::iter::once('.')
-        .chain(cells.iter().map(|&c| ALPHABET[c as usize] as char))
-        .collect()
-}
-
-/// Most significant 5-bit group first; every letter but the last has bit 5 set.
-fn push_number(out: &mut String, mut n: u32) {
-    let mut groups = vec![n & 31];
-    n >>= 5;
-    while n > 0 {
-        groups.push((n & 31) | 32);
-        n >>= 5;
-    }
-    out.extend(groups.iter().rev().map(|&g| ALPHABET[g as usize] as char));
-}
-
-/// A page's sections: the renderer's plain text per heading (`RenderedPage::sections`, which
-/// leaves code out) followed by the text of the code blocks under that heading, taken from the
-/// HTML — error messages live in code blocks, and they are what readers paste. A page top with
-/// no text is dropped when the page has headings.
-fn sections_of(r: &RenderedPage) -> Vec<Section> {
-    let mut code = code_text(&r.html);
-    let mut sections: Vec<Section> = r
-        .sections
-        .iter()
-        .map(|s| {
-            let extra = code.remove(&s.id).unwrap_or_default();
-            let text = [s.text.trim(), extra.trim()].join(" ").trim().to_string();
-            Section {
-                id: s.id.clone(),
-                heading: s.heading.clone(),
-                text,
-            }
-        })
-        .collect();
-    if sections.is_empty() {
-        sections.push(Section {
-            id: String::new(),
-            heading: String::new(),
-            text: String::new(),
-        });
-    }
-    if sections.len() > 1 && sections[0].text.is_empty() {
-        sections.remove(0);
-    }
-    sections
-}
-
-/// The text inside `<pre>` elements, per id of the heading above them (`""` before the first),
-/// tags dropped, entities decoded, whitespace collapsed.
-fn code_text(html: &str) -> HashMap<String, String> {
-    let mut found: HashMap<String, String> = HashMap::new();
-    let mut section = String::new();
-    let mut pre_depth = 0usize;
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        if pre_depth > 0 {
-            let text = decode_entities(&rest[..open]);
-            let entry = found.entry(section.clone()).or_default();
-            entry.extend(text.split_whitespace().flat_map(|w| [" ", w]));
-        }
-        rest = &rest[open..];
-        let end = rest.find('>').map_or(rest.len(), |i| i + 1);
-        let tag = &rest[..end];
-        match tag_name(tag).as_str() {
-            "pre" if tag.starts_with("</") => pre_depth = pre_depth.saturating_sub(1),
-            "pre" => pre_depth += 1,
-            "h1" | "h2" | "h3" | "h4" | "h5" | "h6" if !tag.starts_with("</") => {
-                section = attribute(tag, "id")
-                    .map(decode_entities)
-                    .unwrap_or_default();
-            }
-            _ => {}
-        }
-        rest = &rest[end..];
-    }
-    found
-}
-
-/// `<h2 id="x">` → `h2`; `</p>` → `p`.
-fn tag_name(tag: &str) -> String {
-    tag.trim_start_matches('<')
-        .trim_start_matches('/')
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
-
-/// The value of a double-quoted attribute in a start tag.
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
-    let len = tag[start..].find('"')?;
-    Some(&tag[start..start + len])
-}
-
-/// Decodes the entities an HTML writer emits: the five named ones, `&nbsp;` and numeric ones.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(amp) = rest.find('&') {
-        out.push_str(&rest[..amp]);
-        rest = &rest[amp..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| entity(&rest[1..e]));
-        match (end, decoded) {
-            (Some(e), Some(c)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            _ => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-fn entity(name: &str) -> Option<char> {
-    match name {
-        "amp" => Some('&'),
-        "lt" => Some('<'),
-        "gt" => Some('>'),
-        "quot" => Some('"'),
-        "apos" => Some('\''),
-        "nbsp" => Some(' '),
-        _ => {
-            let num = name.strip_prefix('#')?;
-            let code = match num.strip_prefix(['x', 'X']) {
-                Some(hex) => u32::from_str_radix(hex, 16).ok()?,
-                None => num.parse().ok()?,
-            };
-            char::from_u32(code)
         }
     }
 }

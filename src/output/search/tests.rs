@@ -2,6 +2,8 @@
 
 use serde_json::Value;
 
+use super::code::{ALPHABET, encode_list};
+use super::html::{code_text, decode_entities};
 use super::*;
 use crate::{content, markdown};
 
