@@ -2,8 +2,8 @@
 //! (`Site::load(root)?.build(out)?`). Stages hand values forward; nothing is global.
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use anyhow::Context as _;
 use rayon::prelude::*;
 
 use crate::{
@@ -17,17 +17,31 @@ use crate::{
 #[derive(Debug)]
 pub struct Site {
     pub corpus: Corpus,
+    /// How long loading took (for the build summary).
+    pub load_time: Duration,
+}
+
+/// What a build did, for the summary line.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildStats {
+    pub pages: usize,
+    pub render_time: Duration,
+    pub write_time: Duration,
 }
 
 impl Site {
     /// Loads `ROOT/helpsite.toml` and every page under `ROOT/content`.
     pub fn load(root: &Path) -> anyhow::Result<Site> {
-        let corpus = content::load(root)
-            .with_context(|| format!("loading the site at {}", root.display()))?;
-        Ok(Site { corpus })
+        let start = Instant::now();
+        // Errors already name their file (`content/x.md:3:10: …`) and read best unprefixed.
+        let corpus = content::load(root)?;
+        Ok(Site {
+            corpus,
+            load_time: start.elapsed(),
+        })
     }
 
-    /// Renders every page (in parallel); errors name file:line:column.
+    /// Renders every page (in parallel, in reading order); errors name file:line:column.
     pub fn render(&self) -> anyhow::Result<Vec<RenderedPage>> {
         let pages = &self.corpus.pages;
         let rendered: Result<Vec<_>, _> = pages
@@ -38,9 +52,23 @@ impl Site {
         Ok(rendered?)
     }
 
-    /// Renders and writes the site to `out`.
+    /// Renders and writes the site to `out` (checking links first).
     pub fn build(&self, out: &Path) -> anyhow::Result<Outcome> {
+        self.build_with_stats(out).map(|(outcome, _)| outcome)
+    }
+
+    /// [`Site::build`], also returning how long each stage took.
+    pub fn build_with_stats(&self, out: &Path) -> anyhow::Result<(Outcome, BuildStats)> {
+        let start = Instant::now();
         let rendered = self.render()?;
-        output::write(&self.corpus, &rendered, out)
+        let render_time = start.elapsed();
+        let start = Instant::now();
+        let outcome = output::write(&self.corpus, &rendered, out)?;
+        let stats = BuildStats {
+            pages: rendered.len(),
+            render_time,
+            write_time: start.elapsed(),
+        };
+        Ok((outcome, stats))
     }
 }

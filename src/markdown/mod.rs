@@ -8,6 +8,7 @@
 mod alerts;
 mod code;
 mod console;
+mod contrast;
 mod headings;
 pub mod highlight;
 pub mod links;

@@ -1,7 +1,10 @@
 //! The site-wide files: `404.html`, `print.html` (the whole guide on one page, in reading
 //! order), `sitemap.xml` (only with a `base_url`) and `static/search-index.js`.
 
+use std::io::Write;
 use std::path::Path;
+
+use anyhow::Context as _;
 
 use serde::Serialize;
 
@@ -54,20 +57,16 @@ struct SitemapCtx {
     urls: Vec<String>,
 }
 
+/// Where the pages go in the print template's output; replaced while writing, so the whole
+/// guide is never held in memory twice (it is ~100 MB at 10,000 pages).
+const PAGES_MARKER: &str = "<!--helpsite:print-pages-->";
+
 #[derive(Serialize)]
 struct PrintCtx<'a> {
     #[serde(flatten)]
     base: Ctx<'a>,
-    /// Every page in reading order: `{id, title, content}`; ids are unique on the print page.
-    pages: Vec<PrintPage<'a>>,
-}
-
-#[derive(Serialize)]
-struct PrintPage<'a> {
-    id: String,
-    title: &'a str,
-    content: String,
-    has_h1: bool,
+    /// Every page in reading order, as HTML: print it with `{{ pages_html | safe }}`.
+    pages_html: &'static str,
 }
 
 fn write_print(
@@ -78,19 +77,6 @@ fn write_print(
     site: &SiteCtx<'_>,
     nav: &Nav,
 ) -> anyhow::Result<()> {
-    let pages = rendered
-        .iter()
-        .map(|r| {
-            let id = format!("p{}", r.page);
-            let content = prefix_ids(&r.html, &format!("{id}-"));
-            PrintPage {
-                id,
-                title: &corpus.pages[r.page].front.title,
-                content,
-                has_h1: r.has_h1,
-            }
-        })
-        .collect();
     let base = Ctx {
         site,
         page: PageCtx::generated("Print", "print.html"),
@@ -99,8 +85,42 @@ fn write_print(
         prev: None,
         next: None,
     };
-    let html = render(theme, "print.html", &PrintCtx { base, pages })?;
-    write_file(&dir.join("print.html"), html.as_bytes())
+    let html = render(
+        theme,
+        "print.html",
+        &PrintCtx {
+            base,
+            pages_html: PAGES_MARKER,
+        },
+    )?;
+    let (head, tail) = html.split_once(PAGES_MARKER).unwrap_or((&html, ""));
+    let path = dir.join("print.html");
+    let file =
+        std::fs::File::create(&path).with_context(|| format!("creating {}", path.display()))?;
+    let mut file = std::io::BufWriter::new(file);
+    let mut write = || -> std::io::Result<()> {
+        file.write_all(head.as_bytes())?;
+        for r in rendered {
+            write_print_page(&mut file, &corpus.pages[r.page].front.title, r)?;
+        }
+        file.write_all(tail.as_bytes())?;
+        file.flush()
+    };
+    write().with_context(|| format!("writing {}", path.display()))
+}
+
+/// One page of the print view: an `<article>` with its ids made unique.
+fn write_print_page(out: &mut impl Write, title: &str, r: &RenderedPage) -> std::io::Result<()> {
+    let id = format!("p{}", r.page);
+    writeln!(out, "<article class=\"page print-page\" id=\"{id}\">")?;
+    if !r.has_h1 {
+        let mut h1 = String::from("<h1>");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut h1, title);
+        h1.push_str("</h1>\n");
+        out.write_all(h1.as_bytes())?;
+    }
+    out.write_all(prefix_ids(&r.html, &format!("{id}-")).as_bytes())?;
+    out.write_all(b"</article>\n")
 }
 
 /// Makes a page's ids (and its links to them) unique on the print page: `id="x"` → `id="P x"`.

@@ -1,13 +1,255 @@
-//! The mock Git remote: a smart-HTTP Git server on loopback that answers like Bitbucket Cloud.
+//! The mock Git remote: a real smart-HTTP Git server on loopback (`git http-backend` behind an
+//! auth policy) that answers like Bitbucket Cloud, GitHub or GitLab at a chosen date. This file
+//! owns the in-process API: [`MockRemote::builder`] starts it on `127.0.0.1:PORT` on background
+//! threads; the handle gives the URL, the proxy URL and CA file for the sandbox, the scenario's
+//! secrets and the request log, and stops the server when dropped.
 //!
-//! (Skeleton: the remote work fills this in. The API the snippet harness relies on:)
-//!
-//! ```ignore
-//! let remote = MockRemote::builder()
-//!     .scenario(scenario)          // remote::Scenario, from helpsite.toml [remote] or the default
-//!     .profile(Profile::Bitbucket) // host profile
-//!     .as_of(date)                 // jiff::civil::Date; default today
-//!     .start()?;                   // binds 127.0.0.1:0, serves on background threads
-//! remote.url();                    // "http://127.0.0.1:PORT/" — stopped when `remote` drops
-//! remote.secrets();                // Vec<(ENV_NAME, value)> for the sandbox environment
+//! ```no_run
+//! use helpsite::remote::{MockRemote, Profile, Scenario};
+//! let remote = MockRemote::builder().scenario(Scenario::default()).profile(Profile::Bitbucket).start()?;
+//! println!("{} (proxy {}, CA {})", remote.url(), remote.proxy_url(), remote.ca_file().display());
+//! # anyhow::Ok(())
 //! ```
+
+mod cgi;
+mod http;
+pub mod policy;
+pub mod profile;
+mod repos;
+pub mod scenario;
+mod server;
+mod tls;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use anyhow::Context as _;
+
+pub use policy::{AuthRequest, Decision, Op, Refusal, decide};
+pub use profile::Profile;
+pub use scenario::{AsOf, Scenario};
+
+/// Default per-request body limit (1 GiB).
+pub const DEFAULT_BODY_LIMIT: u64 = 1 << 30;
+
+/// One served request, for the log.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestLog {
+    pub method: String,
+    /// Path and query (`/username/demo.git/info/refs?service=git-upload-pack`), or the CONNECT target.
+    pub path: String,
+    /// The Basic username the client sent, if any.
+    pub user: Option<String>,
+    /// `allow`, or the refusal's reason (`anonymous`, `bad-credentials`, `missing-scope`, …).
+    pub decision: String,
+    pub status: u16,
+}
+
+impl std::fmt::Display for RequestLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let user = self.user.as_deref().unwrap_or("-");
+        write!(
+            f,
+            "{} {} user={} {} {}",
+            self.method, self.path, user, self.decision, self.status
+        )
+    }
+}
+
+type LogHook = Box<dyn Fn(&RequestLog) + Send + Sync>;
+
+/// Shared by every connection.
+pub(crate) struct State {
+    scenario: Scenario,
+    profile: Profile,
+    as_of: Option<AsOf>,
+    /// Canonical repository root.
+    root: PathBuf,
+    body_limit: u64,
+    tls: tls::Tls,
+    log: Mutex<Vec<RequestLog>>,
+    on_request: Option<LogHook>,
+}
+
+impl State {
+    fn record(&self, entry: RequestLog) {
+        if let Some(hook) = &self.on_request {
+            hook(&entry);
+        }
+        if let Ok(mut log) = self.log.lock() {
+            log.push(entry);
+        }
+    }
+}
+
+/// Configures and starts a [`MockRemote`].
+#[derive(Default)]
+pub struct MockRemoteBuilder {
+    scenario: Option<Scenario>,
+    profile: Option<Profile>,
+    as_of: Option<AsOf>,
+    root: Option<PathBuf>,
+    port: u16,
+    body_limit: Option<u64>,
+    on_request: Option<LogHook>,
+}
+
+impl MockRemoteBuilder {
+    /// The scenario (default: [`Scenario::default`]).
+    pub fn scenario(mut self, scenario: Scenario) -> Self {
+        self.scenario = Some(scenario);
+        self
+    }
+    /// The profile for plain HTTP (default: the scenario's).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = Some(profile);
+        self
+    }
+    /// The simulated date, or date and time (default: the scenario's, else now).
+    pub fn as_of(mut self, as_of: impl Into<AsOf>) -> Self {
+        self.as_of = Some(as_of.into());
+        self
+    }
+    /// Where the bare repositories live (default: a temporary directory the handle owns).
+    pub fn root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.root = Some(root.into());
+        self
+    }
+    /// The port (default 0: any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+    /// The per-request body limit in bytes (default 1 GiB).
+    pub fn body_limit(mut self, bytes: u64) -> Self {
+        self.body_limit = Some(bytes);
+        self
+    }
+    /// Called for every request as it is logged (the CLI prints them).
+    pub fn on_request(mut self, hook: impl Fn(&RequestLog) + Send + Sync + 'static) -> Self {
+        self.on_request = Some(Box::new(hook));
+        self
+    }
+
+    /// Creates the repositories, the CA, binds `127.0.0.1:port` and starts serving.
+    pub fn start(self) -> anyhow::Result<MockRemote> {
+        let scenario = self.scenario.unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix("helpsite-remote-")
+            .tempdir()
+            .context("creating a temporary directory")?;
+        let root = self.root.unwrap_or_else(|| temp.path().join("repos"));
+        std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("resolving {}", root.display()))?;
+        repos::create_all(&root, &scenario)?;
+        let hosts: Vec<&str> = Profile::ALL.iter().map(|p| p.host()).collect();
+        let tls = tls::generate(&hosts)?;
+        let ca_file = temp.path().join("ca.pem");
+        std::fs::write(&ca_file, &tls.ca_pem)
+            .with_context(|| format!("writing {}", ca_file.display()))?;
+        let state = Arc::new(State {
+            profile: self.profile.unwrap_or(scenario.profile),
+            as_of: self.as_of.or(scenario.as_of),
+            scenario,
+            root,
+            body_limit: self.body_limit.unwrap_or(DEFAULT_BODY_LIMIT),
+            tls,
+            log: Mutex::new(Vec::new()),
+            on_request: self.on_request,
+        });
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
+            .with_context(|| format!("binding 127.0.0.1:{}", self.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("helpsite-remote")
+            .enable_all()
+            .build()
+            .context("starting the mock's runtime")?;
+        let (shutdown, rx) = tokio::sync::watch::channel(false);
+        let listener = {
+            let _guard = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)?
+        };
+        runtime.spawn(server::serve(listener, state.clone(), rx));
+        Ok(MockRemote {
+            addr,
+            state,
+            ca_file,
+            runtime: Some(runtime),
+            shutdown,
+            _temp: temp,
+        })
+    }
+}
+
+/// A running mock remote; stops when dropped.
+pub struct MockRemote {
+    addr: std::net::SocketAddr,
+    state: Arc<State>,
+    ca_file: PathBuf,
+    runtime: Option<tokio::runtime::Runtime>,
+    shutdown: tokio::sync::watch::Sender<bool>,
+    _temp: tempfile::TempDir,
+}
+
+impl MockRemote {
+    pub fn builder() -> MockRemoteBuilder {
+        MockRemoteBuilder::default()
+    }
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+    /// The same address, for `HTTPS_PROXY` and friends.
+    pub fn proxy_url(&self) -> String {
+        self.url()
+    }
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+    /// PEM of the CA that signed the tunnel certificates (`GIT_SSL_CAINFO`).
+    pub fn ca_file(&self) -> &Path {
+        &self.ca_file
+    }
+    /// Hosts answered through CONNECT; the plain-HTTP profile's host first.
+    pub fn hosts(&self) -> Vec<String> {
+        let first = self.state.profile;
+        let rest = Profile::ALL.into_iter().filter(|p| *p != first);
+        std::iter::once(first)
+            .chain(rest)
+            .map(|p| p.host().to_string())
+            .collect()
+    }
+    /// The profile used on plain HTTP.
+    pub fn profile(&self) -> Profile {
+        self.state.profile
+    }
+    /// Where the bare repositories are (`ROOT/workspace/repo.git`).
+    pub fn root(&self) -> &Path {
+        &self.state.root
+    }
+    pub fn scenario(&self) -> &Scenario {
+        &self.state.scenario
+    }
+    /// `(ENV_NAME, secret)` from the scenario.
+    pub fn secrets(&self) -> Vec<(String, String)> {
+        self.state.scenario.secrets()
+    }
+    /// Every request served so far.
+    pub fn log(&self) -> Vec<RequestLog> {
+        self.state.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for MockRemote {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(rt) = self.runtime.take() {
+            rt.shutdown_background();
+        }
+    }
+}

@@ -1,0 +1,345 @@
+//! The scenario: who exists on the mock host (accounts, credentials, repositories with members and
+//! initial content), which host profile it plays and at what date. Read with serde from
+//! `helpsite.toml`'s `[remote]` table or a `--scenario` file (unknown keys are errors naming
+//! file:line:column); a default scenario with made-up secrets is built into the binary.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+use anyhow::Context as _;
+use jiff::civil::{Date, DateTime, Time};
+use serde::{Deserialize, Deserializer};
+
+use super::profile::Profile;
+
+const DEFAULT_TOML: &str = include_str!("default_scenario.toml");
+
+/// Everything the mock host knows.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// The host profile used on plain HTTP (inside a CONNECT tunnel the host decides).
+    #[serde(default)]
+    pub profile: Profile,
+    /// The simulated date (and optionally UTC time); `None` = now.
+    #[serde(default)]
+    pub as_of: Option<AsOf>,
+    #[serde(default)]
+    pub accounts: Vec<Account>,
+    #[serde(default)]
+    pub credentials: Vec<Credential>,
+    #[serde(default)]
+    pub repositories: Vec<Repository>,
+}
+
+/// A user account (an Atlassian account on Bitbucket).
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Account {
+    pub username: String,
+    pub email: Option<String>,
+    /// The account (web login) password.
+    pub password: Option<String>,
+    /// Environment variable under which snippets see the password.
+    pub password_env: Option<String>,
+}
+
+/// What kind of secret a credential is.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum CredentialKind {
+    ApiToken,
+    AppPassword,
+    AccessToken,
+}
+
+/// A token or app password.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Credential {
+    pub kind: CredentialKind,
+    /// The account (api_token, app_password), or `workspace/repo` / `workspace` (access_token).
+    pub owner: String,
+    pub secret: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    #[serde(default, deserialize_with = "de_opt_date")]
+    pub expires: Option<Date>,
+    #[serde(default)]
+    pub revoked: bool,
+    /// Environment variable under which snippets see the secret.
+    pub env: Option<String>,
+}
+
+/// A member's permission on a repository.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Read,
+    Write,
+    Admin,
+}
+
+/// What a repository holds when the mock starts.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Content {
+    Empty,
+    #[default]
+    Commits,
+}
+
+/// A repository `workspace/repo`.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Repository {
+    pub path: String,
+    #[serde(default)]
+    pub members: BTreeMap<String, Role>,
+    #[serde(default)]
+    pub content: Content,
+    #[serde(default)]
+    pub ip_allowlist: bool,
+    #[serde(default)]
+    pub require_2sv: bool,
+}
+
+/// The simulated moment: a date, optionally with a UTC time of day (`2026-06-10T00:05`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AsOf {
+    pub date: Date,
+    pub time: Option<Time>,
+}
+
+impl AsOf {
+    /// The moment the policy sees: the date at the given time, or at the current UTC time of day.
+    pub fn moment(&self) -> DateTime {
+        let time = self.time.unwrap_or_else(|| now_utc().time());
+        self.date.to_datetime(time)
+    }
+}
+
+/// The current UTC civil date and time.
+pub fn now_utc() -> DateTime {
+    jiff::Timestamp::now()
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .datetime()
+}
+
+impl From<Date> for AsOf {
+    fn from(date: Date) -> Self {
+        AsOf { date, time: None }
+    }
+}
+
+impl FromStr for AsOf {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let bad = || format!("expected a date like 2026-11-28 or 2026-06-10T00:05, got `{s}`");
+        if s.contains('T') {
+            let dt = s.parse::<DateTime>().map_err(|_| bad())?;
+            return Ok(AsOf {
+                date: dt.date(),
+                time: Some(dt.time()),
+            });
+        }
+        match s.parse::<Date>() {
+            Ok(date) => Ok(date.into()),
+            Err(_) => Err(bad()),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AsOf {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse::<Date>().map(Some).map_err(|_| {
+        serde::de::Error::custom(format!("expected a date like 2027-06-30, got `{s}`"))
+    })
+}
+
+impl Default for Scenario {
+    /// The built-in scenario (account `username`, repos `username/demo` and `username/empty`).
+    fn default() -> Self {
+        toml::from_str(DEFAULT_TOML).expect("the built-in scenario parses")
+    }
+}
+
+/// A wrapper to re-read `helpsite.toml` with spans when the `[remote]` table is wrong.
+#[derive(Deserialize)]
+struct Doc {
+    remote: Scenario,
+}
+
+impl Scenario {
+    /// Reads a scenario file: either a bare scenario or a file with a `[remote]` table.
+    pub fn load(path: &Path) -> anyhow::Result<Scenario> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading scenario {}", path.display()))?;
+        let has_remote = text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("remote"));
+        let scenario = if has_remote {
+            toml::from_str::<Doc>(&text).map(|d| d.remote)
+        } else {
+            toml::from_str::<Scenario>(&text)
+        };
+        let scenario = scenario.map_err(|e| located(path, &text, &e))?;
+        scenario
+            .validate()
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        Ok(scenario)
+    }
+
+    /// Builds a scenario from the `[remote]` table of `file` (helpsite.toml). On error, re-reads
+    /// the file to name line and column.
+    pub fn from_toml_table(table: &toml::Table, file: &Path) -> anyhow::Result<Scenario> {
+        let scenario = match Scenario::deserialize(toml::Value::Table(table.clone())) {
+            Ok(s) => s,
+            Err(e) => {
+                if let Ok(text) = std::fs::read_to_string(file) {
+                    if let Err(spanned) = toml::from_str::<Doc>(&text) {
+                        return Err(located(file, &text, &spanned));
+                    }
+                }
+                anyhow::bail!("{}: [remote]: {e}", file.display());
+            }
+        };
+        scenario
+            .validate()
+            .map_err(|e| anyhow::anyhow!("{}: [remote]: {e}", file.display()))?;
+        Ok(scenario)
+    }
+
+    /// Checks what serde cannot: repository paths, owners, duplicate names.
+    pub fn validate(&self) -> Result<(), String> {
+        for (i, repo) in self.repositories.iter().enumerate() {
+            let ok = repo
+                .path
+                .split_once('/')
+                .is_some_and(|(ws, r)| is_name(ws) && is_name(r));
+            if !ok || repo.path.ends_with(".git") {
+                return Err(format!(
+                    "repositories[{i}]: path `{}`: expected `workspace/repo` (letters, digits, . _ -)",
+                    repo.path
+                ));
+            }
+        }
+        for (i, cred) in self.credentials.iter().enumerate() {
+            let is_account = self.accounts.iter().any(|a| a.username == cred.owner);
+            if cred.kind != CredentialKind::AccessToken && !is_account {
+                return Err(format!(
+                    "credentials[{i}]: owner `{}` is not an account",
+                    cred.owner
+                ));
+            }
+            if cred.secret.is_empty() {
+                return Err(format!("credentials[{i}]: empty secret"));
+            }
+        }
+        Ok(())
+    }
+
+    /// `(ENV_NAME, secret)` for every secret that declares an environment variable.
+    pub fn secrets(&self) -> Vec<(String, String)> {
+        let accounts = self
+            .accounts
+            .iter()
+            .filter_map(|a| Some((a.password_env.clone()?, a.password.clone()?)));
+        let creds = self
+            .credentials
+            .iter()
+            .filter_map(|c| Some((c.env.clone()?, c.secret.clone())));
+        accounts.chain(creds).collect()
+    }
+
+    /// The repository at `workspace/repo`.
+    pub fn repository(&self, path: &str) -> Option<&Repository> {
+        self.repositories.iter().find(|r| r.path == path)
+    }
+}
+
+/// A safe path segment: letters, digits, `.`, `_`, `-`, not starting with a dot.
+pub fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('.')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// A TOML error as `file:line:column: message`.
+fn located(path: &Path, text: &str, e: &toml::de::Error) -> anyhow::Error {
+    let Some(span) = e.span() else {
+        return anyhow::anyhow!("{}: {}", path.display(), e.message());
+    };
+    let before = &text[..span.start.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    anyhow::anyhow!("{}:{line}:{column}: {}", path.display(), e.message())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_scenario_is_valid_and_has_secrets() {
+        let s = Scenario::default();
+        s.validate().unwrap();
+        assert_eq!(s.profile, Profile::Bitbucket);
+        assert!(s.repository("username/demo").is_some());
+        let secrets = s.secrets();
+        assert!(secrets.iter().any(|(k, _)| k == "BITBUCKET_API_TOKEN"));
+        assert!(secrets.iter().all(|(_, v)| v.contains("made-up")));
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("helpsite.toml");
+        std::fs::write(
+            &file,
+            "title = \"x\"\n[remote]\nprofile = \"github\"\ncolour = 1\n",
+        )
+        .unwrap();
+        let table: toml::Table = std::fs::read_to_string(&file).unwrap().parse().unwrap();
+        let remote = table["remote"].as_table().unwrap();
+        let err = Scenario::from_toml_table(remote, &file)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("helpsite.toml:4:1"), "{err}");
+        assert!(err.contains("colour"), "{err}");
+    }
+
+    #[test]
+    fn bad_date_and_bad_path_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("s.toml");
+        std::fs::write(&file, "as_of = \"tomorrow\"\n").unwrap();
+        let err = Scenario::load(&file).unwrap_err().to_string();
+        assert!(
+            err.contains("s.toml:1:9") && err.contains("expected a date"),
+            "{err}"
+        );
+        std::fs::write(&file, "[[repositories]]\npath = \"../etc\"\n").unwrap();
+        let err = Scenario::load(&file).unwrap_err().to_string();
+        assert!(err.contains("workspace/repo"), "{err}");
+    }
+
+    #[test]
+    fn as_of_accepts_date_or_datetime() {
+        let a: AsOf = "2026-06-10".parse().unwrap();
+        assert_eq!(a.time, None);
+        let b: AsOf = "2026-06-10T00:05".parse().unwrap();
+        assert_eq!(b.moment().to_string(), "2026-06-10T00:05:00");
+        assert!("2026-13-01".parse::<AsOf>().is_err());
+    }
+}

@@ -1,0 +1,70 @@
+//! The in-process API end to end: clone and push with an API token over plain HTTP, and
+//! `ls-remote` through the proxy mode (CONNECT + TLS with the mock's CA), prompting as on a real
+//! machine.
+
+mod remote_support;
+
+use remote_support::{Env, TOKEN, local, run};
+
+#[test]
+fn clone_commit_push_with_an_api_token() {
+    let env = Env::start();
+    let work = tempfile::tempdir().unwrap();
+    run(
+        env.git(work.path(), "username", TOKEN).args([
+            "clone",
+            &env.url("username/demo.git"),
+            "demo",
+        ]),
+        0,
+    );
+    let demo = work.path().join("demo");
+    assert_eq!(local(&demo, &["rev-list", "--count", "HEAD"]).trim(), "3");
+    std::fs::write(demo.join("new.txt"), "hello\n").unwrap();
+    local(&demo, &["add", "new.txt"]);
+    local(&demo, &["commit", "-qm", "add new.txt"]);
+    run(
+        env.git(&demo, "username", TOKEN)
+            .args(["push", "origin", "main"]),
+        0,
+    );
+    let pushed = local(&demo, &["rev-parse", "HEAD"]);
+    assert_eq!(
+        local(&env.bare("username/demo"), &["rev-parse", "main"]),
+        pushed
+    );
+    assert_eq!(
+        env.prompts(),
+        vec![
+            "Username for 'https://bitbucket.org': ",
+            "Password for 'https://username@bitbucket.org': ",
+            "Username for 'https://bitbucket.org': ",
+            "Password for 'https://username@bitbucket.org': "
+        ]
+    );
+    let log = env.remote.log();
+    assert!(
+        log.iter().any(|l| l.method == "POST"
+            && l.path.ends_with("git-receive-pack")
+            && l.decision == "allow"
+            && l.status == 200),
+        "{log:?}"
+    );
+}
+
+#[test]
+fn ls_remote_through_the_proxy_prompts_for_bitbucket_org() {
+    let env = Env::start();
+    let work = tempfile::tempdir().unwrap();
+    let out = run(
+        env.git_proxy(work.path(), "username", TOKEN)
+            .args(["ls-remote", "https://bitbucket.org/username/demo.git"]),
+        0,
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\trefs/heads/main"), "{stdout}");
+    assert_eq!(env.prompts()[0], "Username for 'https://bitbucket.org': ");
+    let log = env.remote.log();
+    assert_eq!(log[0].method, "CONNECT");
+    assert_eq!(log[0].path, "bitbucket.org:443");
+}
