@@ -9,8 +9,9 @@
 mod code;
 mod html;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::{content::Corpus, markdown::RenderedPage};
@@ -33,43 +34,64 @@ pub const STOP_WORDS: &[&str] = &[
 /// of `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not
 /// as the corpus is taken as one URL per rendered page.
 pub fn index_script(corpus: &Corpus, rendered: &[RenderedPage], urls: &[String]) -> String {
-    let mut builder = Builder::default();
-    let pages: Vec<(String, String, Vec<Section>)> = rendered
-        .iter()
+    let by_page = urls.len() == corpus.pages.len();
+    let pages: Vec<PageText> = rendered
+        .par_iter()
         .enumerate()
-        .map(|(i, r)| {
-            let url = urls.get(if urls.len() == rendered.len() {
-                i
-            } else {
-                r.page
-            });
-            let title = corpus
-                .pages
-                .get(r.page)
-                .map(|p| p.front.title.trim())
-                .unwrap_or("");
-            let sections = sections_of(r);
-            let title = if title.is_empty() {
-                fallback_title(r, url)
-            } else {
-                title.to_string()
-            };
-            (url.cloned().unwrap_or_default(), title, sections)
-        })
+        .map(|(i, r)| PageText::new(corpus, r, urls.get(if by_page { r.page } else { i })))
         .collect();
-    let total: usize = pages.iter().map(|p| p.2.len()).sum();
+    let total: usize = pages.iter().map(|p| p.sections.len()).sum();
     let excerpt_len = (EXCERPT_BUDGET / total.max(1)).clamp(EXCERPT_MIN, EXCERPT_MAX);
-    for (url, title, sections) in &pages {
-        builder.add_page(url, title, sections, excerpt_len);
+    let mut builder = Builder::default();
+    for page in &pages {
+        builder.add_page(page, excerpt_len);
     }
     builder.finish()
 }
 
-fn fallback_title(r: &RenderedPage, url: Option<&String>) -> String {
-    match r.headings.first() {
-        Some(h) => h.text.clone(),
-        None => url.cloned().unwrap_or_default(),
+/// One page read and split into words, in parallel, before the index is assembled in order.
+struct PageText {
+    url: String,
+    title: String,
+    title_terms: Vec<String>,
+    sections: Vec<Section>,
+    /// Per section: (heading words, text words), each sorted and deduplicated.
+    terms: Vec<(Vec<String>, Vec<String>)>,
+}
+
+impl PageText {
+    /// An untitled page is named by its first heading, else by its URL.
+    fn new(corpus: &Corpus, r: &RenderedPage, url: Option<&String>) -> PageText {
+        let url = url.cloned().unwrap_or_default();
+        let title = corpus
+            .pages
+            .get(r.page)
+            .map_or("", |p| p.front.title.trim());
+        let title = match (title, r.headings.first()) {
+            ("", Some(h)) => h.text.clone(),
+            ("", None) => url.clone(),
+            (title, _) => title.to_string(),
+        };
+        let sections = sections_of(r);
+        let terms = sections
+            .iter()
+            .map(|s| (word_set(&s.heading), word_set(&s.text)))
+            .collect();
+        PageText {
+            title_terms: word_set(&title),
+            url,
+            title,
+            sections,
+            terms,
+        }
     }
+}
+
+fn word_set(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = tokens(text).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// The text under one heading (or before the first: empty `id` and `heading`).
@@ -116,35 +138,40 @@ struct Builder {
     head_ids: HashMap<(String, String), u32>,
     pages: Vec<(u32, String, String, u32)>,
     secs: Vec<(u32, String)>,
-    terms: BTreeMap<String, Postings>,
+    terms: HashMap<String, Postings>,
 }
 
 impl Builder {
-    fn add_page(&mut self, url: &str, title: &str, sections: &[Section], excerpt_len: usize) {
-        let page = self.pages.len() as u32;
+    fn add_page(&mut self, page: &PageText, excerpt_len: usize) {
+        let id = self.pages.len() as u32;
+        let url = page.url.as_str();
         let (dir, file) = url.rsplit_once('/').map_or(("", url), |(d, f)| (d, f));
         let dir = intern(&mut self.dirs, &mut self.dir_ids, dir.to_string());
-        self.pages.push((
-            dir,
-            file.to_string(),
-            title.to_string(),
-            sections.len() as u32,
-        ));
-        for term in tokens(title) {
-            push_once(&mut self.terms.entry(term).or_default().title, page);
+        let count = page.sections.len() as u32;
+        self.pages
+            .push((dir, file.to_string(), page.title.clone(), count));
+        for term in &page.title_terms {
+            self.postings(term).title.push(id);
         }
-        for section in sections {
+        for (section, (heading_terms, text_terms)) in page.sections.iter().zip(&page.terms) {
             let sec = self.secs.len() as u32;
             let key = (section.id.clone(), section.heading.clone());
             let head = intern(&mut self.heads, &mut self.head_ids, key);
             self.secs.push((head, excerpt(&section.text, excerpt_len)));
-            for term in tokens(&section.heading) {
-                push_once(&mut self.terms.entry(term).or_default().heading, sec);
+            for term in heading_terms {
+                self.postings(term).heading.push(sec);
             }
-            for term in tokens(&section.text) {
-                push_once(&mut self.terms.entry(term).or_default().body, sec);
+            for term in text_terms {
+                self.postings(term).body.push(sec);
             }
         }
+    }
+
+    fn postings(&mut self, term: &str) -> &mut Postings {
+        if !self.terms.contains_key(term) {
+            self.terms.insert(term.to_string(), Postings::default());
+        }
+        self.terms.get_mut(term).expect("just inserted")
     }
 
     fn finish(self) -> String {
@@ -188,13 +215,6 @@ fn intern<T: Clone + Eq + std::hash::Hash>(
         table.push(value);
         table.len() as u32 - 1
     })
-}
-
-/// Appends `id` unless it is already the last entry (ids arrive in increasing order).
-fn push_once(list: &mut Vec<u32>, id: u32) {
-    if list.last() != Some(&id) {
-        list.push(id);
-    }
 }
 
 /// Lowercased words (letters and digits), without stop words and overlong ones. search.js
