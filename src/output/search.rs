@@ -26,10 +26,11 @@ const EXCERPT_MAX: usize = 2_000;
 /// Longer "words" (hashes, base64) are not indexed.
 const MAX_TERM_CHARS: usize = 40;
 /// Words too common to tell sections apart; dropped here and in search.js alike.
-pub const STOP_WORDS: &[&str] = &[
+const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "if", "in", "is", "it", "of", "on",
     "or", "that", "the", "this", "to", "with",
 ];
+
 /// Builds the text of `static/search-index.js`. `urls[i]` is the URL, relative to the site root,
 /// of `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not
 /// as the corpus is taken as one URL per rendered page.
@@ -102,17 +103,17 @@ struct Section {
     text: String,
 }
 
-/// The serialized index; field names are short because they are repeated in no loop.
+/// The serialized index (README "Search" describes it); search.js reads these names.
 #[derive(Serialize)]
 struct Index {
     /// Format version.
     v: u32,
     /// URL folders (`section-001/`), deduplicated.
     dirs: Vec<String>,
-    /// Pages: (folder, file name#, title, number of sections). A page's sections follow the
+    /// Pages: (index into `dirs`, file name, title, number of sections). A page's sections follow the
     /// previous page's, so section → page needs no table.
     pages: Vec<(u32, String, String, u32)>,
-    /// Distinct (anchor id, heading text); entry 0 is the page top `("", "")`.
+    /// Distinct (anchor id, heading text); `("", "")` is a page's top, linked without anchor.
     heads: Vec<(String, String)>,
     /// Sections: (index into `heads`, excerpt).
     secs: Vec<(u32, String)>,
@@ -178,10 +179,6 @@ impl Builder {
         let mut terms: Vec<(String, Postings)> = self.terms.into_iter().collect();
         terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
         let post = terms.iter().map(|(_, p)| encode_postings(p)).collect();
-        let mut heads = self.heads;
-        if heads.is_empty() {
-            heads.push((String::new(), String::new()));
-        }
         let index = Index {
             v: 1,
             dirs: self
@@ -190,7 +187,7 @@ impl Builder {
                 .map(|d| if d.is_empty() { d } else { d + "/" })
                 .collect(),
             pages: self.pages,
-            heads,
+            heads: self.heads,
             secs: self.secs,
             terms: terms.into_iter().map(|(t, _)| t).collect(),
             post,
@@ -204,8 +201,7 @@ impl Builder {
     }
 }
 
-/// Index of `value` in `table`, adding it the first time. Entry 0 of `heads` is the page top
-/// because every page's first section is its top.
+/// Index of `value` in `table`, adding it the first time.
 fn intern<T: Clone + Eq + std::hash::Hash>(
     table: &mut Vec<T>,
     ids: &mut HashMap<T, u32>,
