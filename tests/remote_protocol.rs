@@ -4,10 +4,9 @@
 
 mod remote_support;
 
-use std::io::Write as _;
 use std::path::Path;
 
-use remote_support::{Env, TOKEN, local, run};
+use remote_support::{Env, TOKEN, local, noise, run};
 
 const DEMO: &str = "https://bitbucket.org/username/demo.git";
 
@@ -19,19 +18,6 @@ fn clone(env: &Env) -> tempfile::TempDir {
         0,
     );
     work
-}
-
-/// Writes `bytes` of incompressible, reproducible data (xorshift) to `path`.
-fn noise(path: &Path, bytes: usize, seed: u64) {
-    let mut x = seed | 1;
-    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    for _ in 0..bytes / 8 {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        out.write_all(&x.to_le_bytes()).unwrap();
-    }
-    out.flush().unwrap();
 }
 
 fn commit_file(dir: &Path, name: &str, bytes: usize, seed: u64) -> String {

@@ -68,3 +68,45 @@ fn ls_remote_through_the_proxy_prompts_for_bitbucket_org() {
     assert_eq!(log[0].method, "CONNECT");
     assert_eq!(log[0].path, "bitbucket.org:443");
 }
+
+#[test]
+fn proxy_env_alone_routes_git_through_the_mock_and_blocks_other_hosts() {
+    let env = Env::start();
+    let run_with_env = |url: &str| {
+        let mut cmd = std::process::Command::new("git");
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", env.home())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_ASKPASS", env.home().join("askpass.sh"))
+            .env("ASK_USER", "x-bitbucket-api-token-auth")
+            .env("ASK_PASS", TOKEN)
+            .envs(env.remote.proxy_env())
+            .args(["ls-remote", url]);
+        cmd.output().unwrap()
+    };
+    let out = run_with_env("https://bitbucket.org/username/demo.git");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_with_env("https://example.com/username/demo.git");
+    assert_eq!(out.status.code(), Some(128));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("CONNECT tunnel failed, response 403"),
+        "{stderr}"
+    );
+    let log = env.remote.log();
+    let connect = log.iter().find(|l| l.path == "example.com:443").unwrap();
+    assert_eq!(
+        (connect.decision.as_str(), connect.status),
+        ("not-allowed", 403)
+    );
+    assert_eq!(
+        env.remote.hosts(),
+        ["bitbucket.org", "github.com", "gitlab.com"]
+    );
+}

@@ -1,7 +1,10 @@
-//! `cargo test --test snippets`: one test per snippet of this repository's content/.
-//! (Skeleton: the snippet work replaces this with the libtest-mimic harness.)
+//! `cargo test --test snippets`: one test per snippet of this repository's content/, run by the
+//! same engine as `helpsite test` (see `helpsite::snippets::harness`). `HELPSITE_SNIPPETS_ROOT`
+//! points it at another site (the harness's own tests use it with fixture sites).
 
 fn main() {
-    let args = libtest_mimic::Arguments::from_args();
-    libtest_mimic::run(&args, Vec::new()).exit();
+    let root = std::env::var_os("HELPSITE_SNIPPETS_ROOT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| env!("CARGO_MANIFEST_DIR").into());
+    helpsite::snippets::harness::main(&root)
 }

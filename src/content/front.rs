@@ -22,8 +22,8 @@ pub struct FrontMatter {
     pub weight: i64,
     /// Drafts are not rendered and their snippets are not run.
     pub draft: bool,
-    /// Settings for the page's snippet chain (owned by the snippets part; kept raw here).
-    pub snippets: Option<toml::Table>,
+    /// `[snippets]`: settings for the page's snippet chain (mock remote profile and date).
+    pub snippets: crate::snippets::PageSettings,
 }
 
 /// A page split into its parts: (front matter text, its first line, body, body's first line).

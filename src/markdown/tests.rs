@@ -58,7 +58,7 @@ fn code_blocks_are_snippets_with_wrappers() {
     let r = render(0, &page("guide/fix.md", body)).unwrap();
     assert_eq!(r.snippets.len(), 2);
     assert!(
-        r.html.contains("data-snippet=\"guide::fix::push::bash_0\""),
+        r.html.contains("data-snippet=\"guide::fix::push::bash_1\""),
         "{}",
         r.html
     );

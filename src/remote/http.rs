@@ -80,6 +80,14 @@ async fn respond(
         return (plain(StatusCode::NOT_FOUND, "Not found.\n"), "not-on-disk");
     };
     let cgi_req = cgi_request(st.root.clone(), &req, target.path_info, query, user);
+    let declared = cgi_req
+        .content_length
+        .as_deref()
+        .and_then(|l| l.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > st.body_limit) {
+        let text = format!("Request body larger than {} bytes.\n", st.body_limit);
+        return (plain(StatusCode::PAYLOAD_TOO_LARGE, &text), "too-large");
+    }
     match cgi::run(cgi_req, req.into_body(), st.body_limit).await {
         Ok(response) => (response, "allow"),
         Err(e @ CgiError::TooLarge(_)) => (

@@ -20,10 +20,13 @@ pub mod scenario;
 mod server;
 mod tls;
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
+use tokio::runtime::Runtime;
+use tokio::sync::watch;
 
 pub use policy::{AuthRequest, Decision, Op, Refusal, decide};
 pub use profile::Profile;
@@ -159,22 +162,7 @@ impl MockRemoteBuilder {
             log: Mutex::new(Vec::new()),
             on_request: self.on_request,
         });
-        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
-            .with_context(|| format!("binding 127.0.0.1:{}", self.port))?;
-        listener.set_nonblocking(true)?;
-        let addr = listener.local_addr()?;
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .thread_name("helpsite-remote")
-            .enable_all()
-            .build()
-            .context("starting the mock's runtime")?;
-        let (shutdown, rx) = tokio::sync::watch::channel(false);
-        let listener = {
-            let _guard = runtime.enter();
-            tokio::net::TcpListener::from_std(listener)?
-        };
-        runtime.spawn(server::serve(listener, state.clone(), rx));
+        let (addr, runtime, shutdown) = spawn_server(self.port, state.clone())?;
         Ok(MockRemote {
             addr,
             state,
@@ -186,13 +174,37 @@ impl MockRemoteBuilder {
     }
 }
 
+/// Binds `127.0.0.1:port` and serves on a two-worker runtime of its own.
+fn spawn_server(
+    port: u16,
+    state: Arc<State>,
+) -> anyhow::Result<(SocketAddr, Runtime, watch::Sender<bool>)> {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("binding 127.0.0.1:{port}"))?;
+    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_name("helpsite-remote")
+        .enable_all()
+        .build()
+        .context("starting the mock's runtime")?;
+    let (shutdown, rx) = watch::channel(false);
+    let listener = {
+        let _guard = runtime.enter();
+        tokio::net::TcpListener::from_std(listener)?
+    };
+    runtime.spawn(server::serve(listener, state, rx));
+    Ok((addr, runtime, shutdown))
+}
+
 /// A running mock remote; stops when dropped.
 pub struct MockRemote {
-    addr: std::net::SocketAddr,
+    addr: SocketAddr,
     state: Arc<State>,
     ca_file: PathBuf,
-    runtime: Option<tokio::runtime::Runtime>,
-    shutdown: tokio::sync::watch::Sender<bool>,
+    runtime: Option<Runtime>,
+    shutdown: watch::Sender<bool>,
     _temp: tempfile::TempDir,
 }
 
@@ -223,6 +235,25 @@ impl MockRemote {
             .chain(rest)
             .map(|p| p.host().to_string())
             .collect()
+    }
+    /// The variables that route a sandbox's git through the mock as contracts.md lists them:
+    /// `HTTPS_PROXY`, `https_proxy`, `HTTP_PROXY`, `http_proxy`, `ALL_PROXY` = [`Self::proxy_url`],
+    /// `NO_PROXY` and `no_proxy` empty, `GIT_SSL_CAINFO`, `SSL_CERT_FILE`, `CURL_CA_BUNDLE` = the CA.
+    pub fn proxy_env(&self) -> Vec<(String, String)> {
+        let proxy = self.proxy_url();
+        let ca = self.ca_file.display().to_string();
+        let proxies = [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+        ];
+        let cas = ["GIT_SSL_CAINFO", "SSL_CERT_FILE", "CURL_CA_BUNDLE"];
+        let pairs = proxies.iter().map(|k| (k, proxy.clone()));
+        let pairs = pairs.chain(["NO_PROXY", "no_proxy"].iter().map(|k| (k, String::new())));
+        let pairs = pairs.chain(cas.iter().map(|k| (k, ca.clone())));
+        pairs.map(|(k, v)| (k.to_string(), v)).collect()
     }
     /// The profile used on plain HTTP.
     pub fn profile(&self) -> Profile {

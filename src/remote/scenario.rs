@@ -320,6 +320,53 @@ mod tests {
     }
 
     #[test]
+    fn the_contract_example_parses_from_helpsite_toml() {
+        let text = r#"
+title = "Help"
+[remote]
+profile = "bitbucket"
+as_of = "2026-11-28"
+[[remote.accounts]]
+username = "username"
+email = "username@example.com"
+password = "made-up-account-password"
+password_env = "BITBUCKET_ACCOUNT_PASSWORD"
+[[remote.credentials]]
+kind = "api_token"
+owner = "username"
+secret = "made-up-token"
+scopes = ["read:repository:bitbucket", "write:repository:bitbucket"]
+expires = "2027-06-30"
+revoked = false
+env = "BITBUCKET_API_TOKEN"
+[[remote.repositories]]
+path = "username/demo"
+members = { username = "admin", reader = "read" }
+content = "commits"
+ip_allowlist = false
+"#;
+        let table: toml::Table = text.parse().unwrap();
+        let remote = table["remote"].as_table().unwrap();
+        let s = Scenario::from_toml_table(remote, Path::new("helpsite.toml")).unwrap();
+        assert_eq!(
+            s.as_of,
+            Some(AsOf {
+                date: jiff::civil::date(2026, 11, 28),
+                time: None
+            })
+        );
+        assert_eq!(
+            s.credentials[0].expires,
+            Some(jiff::civil::date(2027, 6, 30))
+        );
+        assert_eq!(s.repositories[0].members["reader"], Role::Read);
+        assert_eq!(
+            s.secrets()[1],
+            ("BITBUCKET_API_TOKEN".into(), "made-up-token".into())
+        );
+    }
+
+    #[test]
     fn bad_date_and_bad_path_are_errors() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("s.toml");

@@ -47,6 +47,10 @@ where
     let svc = service_fn(move |req: Request<Incoming>| {
         let st = st.clone();
         async move {
+            if head_size(&req) > MAX_HEAD {
+                let text = "Request header fields too large.\n";
+                return Ok(plain(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, text));
+            }
             Ok::<_, Infallible>(match (tunnel, req.method() == Method::CONNECT) {
                 (None, true) => connect(st, req),
                 (Some(_), true) => plain(
@@ -68,6 +72,16 @@ where
         .serve_connection(TokioIo::new(io), svc)
         .with_upgrades()
         .await;
+}
+
+/// Bytes of the request line and headers (hyper bounds its buffer, not a head it parsed whole).
+fn head_size(req: &Request<Incoming>) -> usize {
+    let headers: usize = req
+        .headers()
+        .iter()
+        .map(|(n, v)| n.as_str().len() + v.len() + 4)
+        .sum();
+    headers + req.uri().to_string().len() + 16
 }
 
 /// Answers a CONNECT: a tunnel for the profile hosts on 443, 403 for anything else.

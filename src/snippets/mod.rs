@@ -1,8 +1,24 @@
-//! Snippets: every fenced code block of the guide, classified by its fence (`model`), and the
-//! engine that runs them as tests in a hermetic sandbox against the mock remote.
+//! Snippets: every fenced code block of the guide, classified by its fence (`fence`, `model`),
+//! and the engine that runs them as tests in a hermetic sandbox against the mock remote.
 //!
-//! (Skeleton: only the model exists so far.)
+//! Layers, each its own file: `fence` parses info strings; `model` classifies blocks;
+//! `transcript` parses console blocks; `matching` compares output (snapbox); `sandbox` builds
+//! the hermetic environment; `runner` drives one bash session; `chain` runs a page's snippets in
+//! order and caches verdicts; `harness` makes libtest-mimic trials; `report` and `overwrite`
+//! serve `helpsite test`.
 
+pub mod fence;
+pub mod harness;
+pub mod link;
+pub mod matching;
 pub mod model;
+pub mod overwrite;
+pub mod report;
+pub mod runner;
+pub mod sandbox;
+pub mod step;
+pub mod suite;
+pub mod transcript;
 
-pub use model::{FenceError, Snippet, SnippetKind};
+pub use model::{FenceError, PageSettings, Snippet, SnippetKind};
+pub use suite::{SnippetResult, Suite, Verdict};

@@ -4,6 +4,10 @@
 
 use std::path::PathBuf;
 
+use sha2::{Digest as _, Sha256};
+
+use super::fence;
+
 use crate::content::Page;
 
 /// How a snippet is treated by the harness.
@@ -37,6 +41,8 @@ pub struct Snippet {
     pub kind: SnippetKind,
     /// The fence's attributes (`{name=… timeout=…}`).
     pub attrs: Attrs,
+    /// The attribute part of the info string as written (`{name=push}`), for the hash.
+    pub attr_text: String,
     /// The block's text as written.
     pub code: String,
 }
@@ -74,56 +80,305 @@ pub struct FenceError {
     pub message: String,
 }
 
+/// The `[snippets]` table of a page's front matter: settings for the page's chain.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PageSettings {
+    /// The mock remote's host profile for this page (`bitbucket`, `github`, `gitlab`).
+    pub profile: Option<String>,
+    /// The mock remote's date for this page (`2026-05-01`), deciding which credentials still work.
+    pub as_of: Option<String>,
+}
+
 impl Snippet {
     /// Classifies a code block. `section` is the id of the heading it stands under ("" before
-    /// the first heading), `index` its position among the page's snippets.
+    /// the first heading); `_index` is its position among the page's snippets (unused: the name's
+    /// number counts within the section, which is recomputed from the page body). `line` is the
+    /// 1-based line of the opening fence in the page's source file.
     pub fn from_block(
         page: &Page,
         section: &str,
-        index: usize,
+        _index: usize,
         info: &str,
         code: String,
         line: usize,
     ) -> Result<Snippet, FenceError> {
-        let lang = info.split_whitespace().next().unwrap_or("").to_string();
-        if lang.is_empty() {
-            return Err(FenceError {
-                file: page.source.clone(),
+        let source_line = source_line(page, line);
+        let fence_at = fence_column(source_line);
+        let error = |offset: usize, message: String| FenceError {
+            file: page.source.clone(),
+            line,
+            column: fence_at.map_or(1, |f| f + info_offset(source_line, f, info) + offset + 1),
+            message,
+        };
+        if fence_at.is_none() {
+            // An indented code block: no fence, no language, plain text.
+            let test_name = name_of(page, section, "text", &Attrs::default(), line);
+            let (lang, kind, attrs) = ("text".to_string(), SnippetKind::Text, Attrs::default());
+            let file = page.source.clone();
+            return Ok(Snippet {
+                file,
                 line,
-                column: 1,
-                message: "code block without a language: say `text` for plain text".into(),
+                test_name,
+                lang,
+                kind,
+                attrs,
+                attr_text: String::new(),
+                code,
             });
         }
-        let kind = match lang.as_str() {
-            "console" => SnippetKind::Console,
-            "sh" | "bash" | "shell" => SnippetKind::Script,
-            "python" => SnippetKind::Python,
-            "text" => SnippetKind::Text,
-            _ => SnippetKind::Ignored {
-                reason: format!("`{lang}` blocks are not run"),
-            },
-        };
-        let section = if section.is_empty() { "top" } else { section };
-        let test_name = format!(
-            "{}::{}::{}_{}",
-            page.test_prefix(),
-            section.replace('-', "_"),
-            lang,
-            index
-        );
+        let (lang, attrs, attr_text) =
+            fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
+        let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
+        let test_name = name_of(page, section, &lang, &attrs, line);
+        let file = page.source.clone();
         Ok(Snippet {
-            file: page.source.clone(),
+            file,
             line,
             test_name,
             lang,
             kind,
-            attrs: Attrs::default(),
+            attrs,
+            attr_text,
             code,
         })
     }
 
-    /// The text a reader sees (and copies): harness-only lines removed.
+    /// The text a reader sees (and copies): harness-only lines removed. For a transcript these
+    /// are the `? N` exit-status lines; wildcards (`[..]`, `...`) and redactions stay, for the
+    /// renderer to style.
     pub fn display(&self) -> String {
-        self.code.clone()
+        if self.kind != SnippetKind::Console {
+            return self.code.clone();
+        }
+        let Ok(commands) = super::transcript::parse(&self.code) else {
+            return self.code.clone();
+        };
+        let hidden: Vec<usize> = commands.iter().filter_map(|c| c.status_line).collect();
+        let mut out = String::new();
+        for (i, line) in self.code.lines().enumerate() {
+            if !hidden.contains(&i) {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// Whether the harness makes a test of it (everything but `text`).
+    pub fn is_test(&self) -> bool {
+        self.kind != SnippetKind::Text
+    }
+
+    /// The per-snippet timeout (default 30 s).
+    pub fn timeout(&self) -> std::time::Duration {
+        self.attrs
+            .timeout
+            .unwrap_or(std::time::Duration::from_secs(30))
+    }
+
+    /// SHA-256 (hex) of `lang`, `\n`, the attribute text, `\n`, the code: the report records it
+    /// so the site can tell a verdict that no longer matches the snippet's text.
+    pub fn hash(&self) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(self.lang.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(self.attr_text.as_bytes());
+        hasher.update(b"\n");
+        hasher.update(self.code.as_bytes());
+        hasher
+            .finalize()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
+/// Decides the kind from the language and attributes, rejecting combinations that make no sense.
+fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
+    let runnable = matches!(lang, "console" | "sh" | "bash" | "shell" | "python");
+    if lang.is_empty() {
+        return Err("code block without a language: say `text` for plain text".into());
+    }
+    if lang == "text" {
+        if *attrs != Attrs::default() {
+            return Err("`text` blocks are not run, so they take no attributes".into());
+        }
+        return Ok(SnippetKind::Text);
+    }
+    if runnable && attrs.file.is_some() {
+        return Err(format!(
+            "`file=` is for config blocks; a `{lang}` block is run, not written"
+        ));
+    }
+    if lang == "console" && attrs.status.is_some() {
+        return Err("a console transcript states each command's status with a `? N` line".into());
+    }
+    if !runnable && (attrs.status.is_some() || !attrs.answers.is_empty()) {
+        return Err(format!(
+            "`{lang}` blocks are not run: `status` and `answer` do not apply"
+        ));
+    }
+    if let Some(reason) = &attrs.ignore {
+        return Ok(SnippetKind::Ignored {
+            reason: reason.clone(),
+        });
+    }
+    Ok(match (lang, &attrs.file) {
+        ("console", _) => SnippetKind::Console,
+        ("sh" | "bash" | "shell", _) => SnippetKind::Script,
+        ("python", _) => SnippetKind::Python,
+        (_, Some(path)) => SnippetKind::File { path: path.clone() },
+        (_, None) => {
+            return Err(format!(
+                "`{lang}` blocks are not run: add `{{file=PATH}}` to write it into the sandbox, \
+                 or `{{ignore=\"reason\"}}`"
+            ));
+        }
+    })
+}
+
+/// `page::section::name`: the `name=` attribute or `LANG_N`, N counted within the section.
+fn name_of(page: &Page, section: &str, lang: &str, attrs: &Attrs, line: usize) -> String {
+    let section = if section.is_empty() { "top" } else { section };
+    let last = match &attrs.name {
+        Some(name) => name.clone(),
+        None => format!("{lang}_{}", place_in_section(page, line)),
+    };
+    let part = |s: &str| s.replace(['-', '.'], "_");
+    format!("{}::{}::{}", page.test_prefix(), part(section), part(&last))
+}
+
+/// 1-based place of the code block at `line` among the code blocks since the nearest heading.
+fn place_in_section(page: &Page, line: usize) -> usize {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let line_of = crate::markdown::line_index(&page.body, page.body_line);
+    let mut place = 0;
+    for (event, range) in Parser::new_ext(&page.body, crate::markdown::options()).into_offset_iter()
+    {
+        match event {
+            Event::Start(Tag::Heading { .. }) if line_of(range.start) < line => place = 0,
+            Event::Start(Tag::CodeBlock(_)) if line_of(range.start) <= line => place += 1,
+            _ => {}
+        }
+    }
+    place.max(1)
+}
+
+/// The text of source line `line` (1-based in the file), or "" when out of range.
+fn source_line(page: &Page, line: usize) -> &str {
+    line.checked_sub(page.body_line)
+        .and_then(|i| page.body.lines().nth(i))
+        .unwrap_or("")
+}
+
+/// 0-based byte offset of the fence characters in `text`, if it is a fence line.
+fn fence_column(text: &str) -> Option<usize> {
+    let pos = text.find("```").or_else(|| text.find("~~~"))?;
+    text[..pos]
+        .chars()
+        .all(|c| c.is_whitespace() || c == '>')
+        .then_some(pos)
+}
+
+/// Offset of the info string within the fence line, after the fence characters.
+fn info_offset(text: &str, fence: usize, info: &str) -> usize {
+    let after = &text[fence..];
+    let ticks = after.len() - after.trim_start_matches(['`', '~']).len();
+    let trimmed = info.trim();
+    if trimmed.is_empty() {
+        return ticks;
+    }
+    after[ticks..].find(trimmed).map_or(ticks, |i| ticks + i) - info.find(trimmed).unwrap_or(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::FrontMatter;
+
+    fn page(body: &str) -> Page {
+        Page::new("guide/fix-it.md", FrontMatter::default(), body.into(), 4)
+    }
+
+    #[test]
+    fn names_count_within_the_section() {
+        let body = "# A\n\n```text\nx\n```\n\n```sh\ntrue\n```\n\n## B c\n\n```sh\ntrue\n```\n";
+        let p = page(body);
+        let s = Snippet::from_block(&p, "b-c", 2, "sh", "true\n".into(), 16).unwrap();
+        assert_eq!(s.test_name, "guide::fix_it::b_c::sh_1");
+        let s = Snippet::from_block(&p, "a", 1, "sh", "true\n".into(), 10).unwrap();
+        assert_eq!(s.test_name, "guide::fix_it::a::sh_2");
+        let s = Snippet::from_block(&p, "", 0, "sh {name=my-name}", "".into(), 10).unwrap();
+        assert_eq!(s.test_name, "guide::fix_it::top::my_name");
+        assert_eq!(s.kind, SnippetKind::Script);
+    }
+
+    #[test]
+    fn errors_name_file_line_and_column() {
+        let p = page("text\n\n  ```console {name=x bogus}\n$ true\n  ```\n");
+        let e = Snippet::from_block(&p, "", 0, "console {name=x bogus}", "".into(), 6).unwrap_err();
+        assert_eq!(
+            e.to_string().split(": ").next(),
+            Some("content/guide/fix-it.md:6:22")
+        );
+        let e = Snippet::from_block(&p, "", 0, "", "".into(), 6).unwrap_err();
+        assert!(e.message.contains("say `text`"), "{e}");
+    }
+
+    #[test]
+    fn kinds_and_bad_combinations() {
+        let p = page("```ini\n```\n");
+        let kind = |info: &str| Snippet::from_block(&p, "", 0, info, "".into(), 4).map(|s| s.kind);
+        assert_eq!(
+            kind("ini {file=~/.gitconfig}").unwrap(),
+            SnippetKind::File {
+                path: "~/.gitconfig".into()
+            }
+        );
+        assert_eq!(
+            kind("ini {ignore=\"shown only\"}").unwrap(),
+            SnippetKind::Ignored {
+                reason: "shown only".into()
+            }
+        );
+        assert_eq!(kind("python").unwrap(), SnippetKind::Python);
+        assert_eq!(kind("text").unwrap(), SnippetKind::Text);
+        assert!(kind("ini").unwrap_err().message.contains("file=PATH"));
+        assert!(
+            kind("console {status=1}")
+                .unwrap_err()
+                .message
+                .contains("? N")
+        );
+        assert!(
+            kind("bash {file=x}")
+                .unwrap_err()
+                .message
+                .contains("config blocks")
+        );
+        assert!(kind("text {hidden}").is_err());
+    }
+
+    #[test]
+    fn display_drops_status_lines_only() {
+        let p = page("```console\n```\n");
+        let code = "$ git push\n? 128\nfatal: [..]\n$ echo ok\nok\n? 1\n";
+        let s = Snippet::from_block(&p, "", 0, "console", code.into(), 4).unwrap();
+        assert_eq!(s.display(), "$ git push\nfatal: [..]\n$ echo ok\nok\n? 1\n");
+        let t = Snippet::from_block(&p, "", 0, "sh", "? 1\n".into(), 4).unwrap();
+        assert_eq!(t.display(), "? 1\n");
+    }
+
+    #[test]
+    fn indented_blocks_are_text_and_hash_changes_with_attrs() {
+        let p = page("para\n\n    indented\n");
+        let s = Snippet::from_block(&p, "", 0, "", "indented\n".into(), 6).unwrap();
+        assert_eq!(s.kind, SnippetKind::Text);
+        let q = page("```sh\n```\n");
+        let a = Snippet::from_block(&q, "", 0, "sh", "x".into(), 4).unwrap();
+        let b = Snippet::from_block(&q, "", 0, "sh {hidden}", "x".into(), 4).unwrap();
+        assert_ne!(a.hash(), b.hash());
+        assert_eq!(a.hash().len(), 64);
     }
 }

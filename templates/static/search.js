@@ -1,1 +1,265 @@
-/* Placeholder: the search script is provided by the search work. */
+// helpsite search: reads the global HELPSITE_SEARCH_INDEX (static/search-index.js, built by
+// src/output/search.rs) and wires the box from partials/search.html. The ranking is the pure
+// function `search(index, query)`, exported for node when `module` exists. All text reaches the
+// DOM through textContent, never as HTML.
+(function (global) {
+  'use strict';
+
+  var ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_';
+  var STOP_WORDS = ['a', 'an', 'and', 'are', 'as', 'at', 'be', 'by', 'for', 'if', 'in', 'is',
+    'it', 'of', 'on', 'or', 'that', 'the', 'this', 'to', 'with'];
+  var WORD = /[\p{Alphabetic}\p{N}]+/gu;
+  var MAX_TERM_CHARS = 40;
+  var MAX_EXPANSIONS = 100;
+  var HEADING_BONUS = 2;
+  var TITLE_BONUS = 1;
+  var VALUE = {};
+  for (var a = 0; a < ALPHABET.length; a++) VALUE[ALPHABET[a]] = a;
+
+  // Lowercased words of a query, as the index splits text (without stop words, deduplicated).
+  function tokenize(text) {
+    var seen = {};
+    var out = [];
+    (String(text).toLowerCase().match(WORD) || []).forEach(function (w) {
+      if (Array.from(w).length > MAX_TERM_CHARS || STOP_WORDS.indexOf(w) >= 0) return;
+      if (!seen[w]) { seen[w] = true; out.push(w); }
+    });
+    return out;
+  }
+
+  // One posting list: `.` + bitmap, or delta-coded numbers (5 bits a letter, 32+ = more).
+  function decodeList(code) {
+    var ids = [];
+    if (!code) return ids;
+    if (code[0] === '.') {
+      for (var i = 1; i < code.length; i++) {
+        var cell = VALUE[code[i]];
+        for (var b = 0; b < 6; b++) if (cell & (1 << b)) ids.push((i - 1) * 6 + b);
+      }
+      return ids;
+    }
+    var n = 0;
+    var prev = -1;
+    for (var j = 0; j < code.length; j++) {
+      var v = VALUE[code[j]];
+      n = n * 32 + (v & 31);
+      if (v < 32) { prev = prev < 0 ? n : prev + n + 1; ids.push(prev); n = 0; }
+    }
+    return ids;
+  }
+
+  // Prepares the raw index once: section → page, first section of each page, decoded cache.
+  function load(raw) {
+    var secPage = new Uint32Array(raw.secs.length);
+    var firstSec = new Uint32Array(raw.pages.length + 1);
+    var s = 0;
+    for (var p = 0; p < raw.pages.length; p++) {
+      firstSec[p] = s;
+      for (var k = 0; k < raw.pages[p][3]; k++) secPage[s++] = p;
+    }
+    firstSec[raw.pages.length] = s;
+    return { raw: raw, secPage: secPage, firstSec: firstSec, cache: {} };
+  }
+
+  // Term numbers matching a query word: the exact term, plus longer ones for words of 3+ letters.
+  function lookup(index, word) {
+    var terms = index.raw.terms;
+    var lo = 0;
+    var hi = terms.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (terms[mid] < word) lo = mid + 1; else hi = mid;
+    }
+    var found = [];
+    if (word.length < 3) return terms[lo] === word ? [lo] : found;
+    for (var i = lo; i < terms.length && found.length < MAX_EXPANSIONS; i++) {
+      if (terms[i].lastIndexOf(word, 0) !== 0) break;
+      found.push(i);
+    }
+    return found;
+  }
+
+  function postings(index, term) {
+    var cached = index.cache[term];
+    if (cached) return cached;
+    var lists = index.raw.post[term].split(',');
+    cached = { body: decodeList(lists[0]), heading: decodeList(lists[1]), title: decodeList(lists[2]) };
+    index.cache[term] = cached;
+    return cached;
+  }
+
+  // Marks every section matched by one query word: stamp = the word's number + 1.
+  function markWord(index, word, stamp, seen, count, bonus) {
+    lookup(index, word).forEach(function (term) {
+      var p = postings(index, term);
+      var hit = function (sec, extra) {
+        if (seen[sec] !== stamp) { seen[sec] = stamp; count[sec]++; }
+        bonus[sec] += extra;
+      };
+      p.body.forEach(function (sec) { hit(sec, 0); });
+      p.heading.forEach(function (sec) { hit(sec, HEADING_BONUS); });
+      p.title.forEach(function (page) {
+        for (var sec = index.firstSec[page]; sec < index.firstSec[page + 1]; sec++) hit(sec, TITLE_BONUS);
+      });
+    });
+  }
+
+  // Ranks sections: most query words first, then heading/title hits, then reading order.
+  function search(index, query, limit) {
+    var words = tokenize(query);
+    var n = index.secPage.length;
+    if (!words.length || !n) return [];
+    var seen = new Int32Array(n);
+    var count = new Uint16Array(n);
+    var bonus = new Uint32Array(n);
+    words.forEach(function (w, i) { markWord(index, w, i + 1, seen, count, bonus); });
+    var hits = [];
+    for (var s = 0; s < n; s++) if (count[s]) hits.push(s);
+    hits.sort(function (x, y) { return count[y] - count[x] || bonus[y] - bonus[x] || x - y; });
+    return hits.slice(0, limit || 20).map(function (sec) { return result(index, sec, words, count[sec]); });
+  }
+
+  function result(index, sec, words, matched) {
+    var raw = index.raw;
+    var page = raw.pages[index.secPage[sec]];
+    var head = raw.heads[raw.secs[sec][0]];
+    var url = raw.dirs[page[0]] + page[1] + (head[0] ? '#' + head[0] : '');
+    return { url: url, title: page[2], heading: head[1], matched: matched, words: words.length,
+      excerpt: excerpt(raw.secs[sec][1], words) };
+  }
+
+  // The window of the excerpt holding the most distinct query words, as [text, isMatch] pieces.
+  function excerpt(text, words, width) {
+    width = width || 160;
+    var hits = wordHits(text, words);
+    var best = 0;
+    var from = 0;
+    for (var a = 0; a < hits.length; a++) {
+      var seen = {};
+      var n = 0;
+      for (var b = a; b < hits.length && hits[b][0] < hits[a][0] + width * 0.8; b++) {
+        if (!seen[hits[b][1]]) { seen[hits[b][1]] = true; n++; }
+      }
+      if (n > best) { best = n; from = hits[a][0]; }
+    }
+    var start = from > 20 ? text.lastIndexOf(' ', from - 20) + 1 : 0;
+    var end = Math.min(text.length, start + width);
+    var piece = (start > 0 ? '…' : '') + text.slice(start, end) + (end < text.length ? '…' : '');
+    return highlight(piece, words);
+  }
+
+  // [position, query word number, length] of each word of `text` that starts with a query word.
+  function wordHits(text, words) {
+    var hits = [];
+    var m;
+    WORD.lastIndex = 0;
+    while ((m = WORD.exec(text)) !== null && hits.length < 500) {
+      var w = m[0].toLowerCase();
+      for (var i = 0; i < words.length; i++) {
+        if (w.lastIndexOf(words[i], 0) === 0) { hits.push([m.index, i, m[0].length]); break; }
+      }
+    }
+    return hits;
+  }
+
+  function highlight(text, words) {
+    var pieces = [];
+    var last = 0;
+    wordHits(text, words).forEach(function (hit) {
+      var end = hit[0] + hit[2];
+      if (hit[0] > last) pieces.push([text.slice(last, hit[0]), false]);
+      pieces.push([text.slice(hit[0], end), true]);
+      last = end;
+    });
+    if (last < text.length) pieces.push([text.slice(last), false]);
+    return pieces;
+  }
+
+  var api = { tokenize: tokenize, decodeList: decodeList, load: load, search: search, excerpt: excerpt };
+  if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
+  global.helpsiteSearch = api;
+
+  // ---- The page: everything below touches the DOM. ----
+  var script = document.currentScript;
+
+  function siteRoot(box) {
+    var marked = box.getAttribute('data-root') || document.documentElement.getAttribute('data-root') ||
+      (document.body && document.body.getAttribute('data-root'));
+    if (marked !== null && marked !== undefined) return marked;
+    var src = script ? script.getAttribute('src') || '' : '';
+    return src.replace(/static\/search\.js([?#].*)?$/, '');
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function renderResult(r, root) {
+    var li = el('li', 'search-result');
+    var a = el('a', 'search-link');
+    a.href = root + r.url;
+    var where = el('span', 'search-where', r.title);
+    if (r.heading) where.appendChild(el('span', 'search-heading', ' › ' + r.heading));
+    a.appendChild(where);
+    var ex = el('span', 'search-excerpt');
+    r.excerpt.forEach(function (piece) {
+      ex.appendChild(piece[1] ? el('mark', '', piece[0]) : document.createTextNode(piece[0]));
+    });
+    a.appendChild(ex);
+    li.appendChild(a);
+    return li;
+  }
+
+  function setup() {
+    var box = document.getElementById('search');
+    var input = document.getElementById('search-input');
+    var list = document.getElementById('search-results');
+    var status = document.getElementById('search-status');
+    if (!box || !input || !list || !status) return;
+    if (!global.HELPSITE_SEARCH_INDEX) { status.textContent = 'Search index not found.'; return; }
+    var index = load(global.HELPSITE_SEARCH_INDEX);
+    var root = siteRoot(box);
+    var run = function () {
+      var query = input.value;
+      list.textContent = '';
+      var results = query.trim() ? search(index, query, 20) : [];
+      results.forEach(function (r) { list.appendChild(renderResult(r, root)); });
+      list.hidden = results.length === 0;
+      status.textContent = !query.trim() ? '' : results.length === 0 ? 'No results.' :
+        results.length + (results.length === 1 ? ' result.' : ' results.') + ' Arrow keys to move, Enter to open.';
+    };
+    input.addEventListener('input', run);
+    box.addEventListener('keydown', function (e) { onKey(e, input, list); });
+    document.addEventListener('keydown', function (e) {
+      var t = e.target;
+      var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); input.select(); }
+    });
+  }
+
+  // Arrow keys move between the box and the result links; Escape clears; Enter follows a link.
+  function onKey(e, input, list) {
+    var links = Array.prototype.slice.call(list.querySelectorAll('a'));
+    var at = links.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown' && links.length) {
+      links[Math.min(at + 1, links.length - 1)].focus();
+    } else if (e.key === 'ArrowUp' && at >= 0) {
+      (at === 0 ? input : links[at - 1]).focus();
+    } else if (e.key === 'Enter' && at < 0 && links.length && document.activeElement === input) {
+      links[0].click();
+    } else if (e.key === 'Escape') {
+      input.value = '';
+      input.dispatchEvent(new Event('input'));
+      input.focus();
+    } else {
+      return;
+    }
+    e.preventDefault();
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', setup);
+  else setup();
+})(this);

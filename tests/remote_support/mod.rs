@@ -167,3 +167,17 @@ pub fn local(dir: &Path, args: &[&str]) -> String {
     );
     String::from_utf8(out.stdout).unwrap()
 }
+
+/// Writes `bytes` of incompressible, reproducible data (xorshift) to `path`.
+pub fn noise(path: &Path, bytes: usize, seed: u64) {
+    use std::io::Write as _;
+    let mut x = seed | 1;
+    let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+    for _ in 0..bytes / 8 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        out.write_all(&x.to_le_bytes()).unwrap();
+    }
+    out.flush().unwrap();
+}

@@ -1,0 +1,46 @@
+//! `cargo run --release --example search-index -- ROOT OUT.js`: builds only the search index of
+//! the site at ROOT (load → render → `output::search::index_script`) and writes it to OUT.js,
+//! printing the time each stage took. bench/search-index.sh uses it to measure the index on the
+//! generated corpus without depending on the rest of the output stage.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use helpsite::{output::search, site::Site};
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let [root, out] = args.as_slice() else {
+        anyhow::bail!("usage: search-index ROOT OUT.js");
+    };
+    let t = Instant::now();
+    let site = Site::load(&PathBuf::from(root))?;
+    let rendered = site.render()?;
+    let loaded = t.elapsed();
+    let urls: Vec<String> = rendered
+        .iter()
+        .map(|r| page_url(&site.corpus.pages[r.page].rel))
+        .collect();
+    let t = Instant::now();
+    let script = search::index_script(&site.corpus, &rendered, &urls);
+    let indexed = t.elapsed();
+    std::fs::write(out, &script).with_context(|| format!("writing {out}"))?;
+    println!(
+        "pages {}  load+render {:.2?}  index {:.2?}  size {} bytes",
+        rendered.len(),
+        loaded,
+        indexed,
+        script.len()
+    );
+    Ok(())
+}
+
+/// `guide/fix.md` → `guide/fix.html`, `guide/_index.md` → `guide/index.html`.
+fn page_url(rel: &str) -> String {
+    let stem = rel.trim_end_matches(".md");
+    let stem = stem
+        .strip_suffix("_index")
+        .map_or(stem.to_string(), |s| format!("{s}index"));
+    format!("{stem}.html")
+}

@@ -1,0 +1,217 @@
+//! The link between a chain's sandbox and its mock remote: one [`MockRemote`] per chain, started
+//! with the site's scenario (helpsite.toml `[remote]`, or `--scenario FILE`, else the built-in
+//! one) and the page's `[snippets]` settings (profile, as_of). The sandbox reaches it through the
+//! proxy variables and the mock's CA, so guide URLs stay `https://bitbucket.org/…`; as a safety
+//! net the mock's own `http://127.0.0.1:PORT` is mapped back to the real host in output.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use super::{model::PageSettings, sandbox::Network};
+use crate::{
+    remote::{AsOf, MockRemote, Profile, Scenario},
+    site::Site,
+};
+
+/// What every chain's remote starts from.
+#[derive(Debug)]
+pub struct Config {
+    pub scenario: Scenario,
+    /// The scenario's bare repositories, created once per process and copied for each chain
+    /// (creating them runs git several times; copying a few small files does not).
+    template: std::sync::OnceLock<Option<tempfile::TempDir>>,
+}
+
+/// A running remote and how the sandbox reaches it.
+pub struct Link {
+    /// The chain's own copy of the repositories (removed after the remote stops).
+    _repos: Option<tempfile::TempDir>,
+    pub network: Network,
+    /// `(mock URL, https://host)` to map back in output.
+    unmap: Option<(String, String)>,
+    /// Kept alive for the chain; stopped on drop.
+    pub remote: Option<MockRemote>,
+}
+
+impl Config {
+    /// The scenario of `helpsite.toml`'s `[remote]` table, or the built-in one.
+    pub fn from_site(site: &Site) -> anyhow::Result<Config> {
+        let file = site.corpus.root.join("helpsite.toml");
+        let scenario = match &site.corpus.config.remote {
+            Some(table) => Scenario::from_toml_table(table, &file)?,
+            None => Scenario::default(),
+        };
+        Ok(Config::new(scenario))
+    }
+
+    pub fn new(scenario: Scenario) -> Config {
+        Config {
+            scenario,
+            template: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// A fresh copy of the template repositories, if the template could be made.
+    fn repos(&self) -> Option<tempfile::TempDir> {
+        let template = self
+            .template
+            .get_or_init(|| make_template(&self.scenario))
+            .as_ref()?;
+        let copy = tempfile::Builder::new()
+            .prefix("helpsite-repos-")
+            .tempdir()
+            .ok()?;
+        copy_tree(template.path(), copy.path()).ok()?;
+        Some(copy)
+    }
+
+    /// Starts a mock remote for one chain.
+    pub fn start(&self, settings: &PageSettings) -> anyhow::Result<Link> {
+        let (profile, as_of) = parse_settings(settings)?;
+        let repos = self.repos();
+        let mut builder = MockRemote::builder().scenario(self.scenario.clone());
+        if let Some(dir) = &repos {
+            builder = builder.root(dir.path());
+        }
+        if let Some(profile) = profile {
+            builder = builder.profile(profile);
+        }
+        if let Some(as_of) = as_of {
+            builder = builder.as_of(as_of);
+        }
+        let remote = builder.start().context("starting the mock remote")?;
+        let network = Network {
+            proxy_url: remote.proxy_url(),
+            ca_file: Some(remote.ca_file().to_path_buf()),
+            secrets: remote.secrets(),
+        };
+        let unmap = Some((remote.url(), format!("https://{}", remote.profile().host())));
+        Ok(Link {
+            _repos: repos,
+            network,
+            unmap,
+            remote: Some(remote),
+        })
+    }
+}
+
+impl Link {
+    /// No remote at all: every network attempt is refused.
+    pub fn closed() -> Link {
+        Link {
+            _repos: None,
+            network: Network::closed(),
+            unmap: None,
+            remote: None,
+        }
+    }
+
+    /// Replaces the mock's loopback URL with the host it stands in for.
+    pub fn unmap(&self, text: &str) -> String {
+        match &self.unmap {
+            Some((from, to)) => text.replace(from.as_str(), to),
+            None => text.to_string(),
+        }
+    }
+}
+
+/// Creates the scenario's repositories once, by starting (and stopping) a mock on a directory.
+fn make_template(scenario: &Scenario) -> Option<tempfile::TempDir> {
+    let dir = tempfile::Builder::new()
+        .prefix("helpsite-template-")
+        .tempdir()
+        .ok()?;
+    let remote = MockRemote::builder()
+        .scenario(scenario.clone())
+        .root(dir.path())
+        .start()
+        .ok()?;
+    drop(remote);
+    Some(dir)
+}
+
+/// Copies a directory tree (the bare repositories: plain files and directories only).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = entry
+            .path()
+            .strip_prefix(from)
+            .map_err(std::io::Error::other)?;
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)?;
+        } else if entry.file_type().is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks a page's `[snippets]` settings; `page` names the file in errors.
+pub fn check(settings: &PageSettings, page: &Path) -> anyhow::Result<()> {
+    parse_settings(settings)
+        .map(drop)
+        .with_context(|| format!("{}: [snippets]", page.display()))
+}
+
+fn parse_settings(settings: &PageSettings) -> anyhow::Result<(Option<Profile>, Option<AsOf>)> {
+    let profile = match settings.profile.as_deref() {
+        None => None,
+        Some("bitbucket") => Some(Profile::Bitbucket),
+        Some("github") => Some(Profile::Github),
+        Some("gitlab") => Some(Profile::Gitlab),
+        Some(other) => anyhow::bail!("profile `{other}`: expected bitbucket, github or gitlab"),
+    };
+    let as_of = match settings.as_of.as_deref() {
+        None => None,
+        Some(text) => Some(
+            text.parse::<AsOf>()
+                .map_err(|e| anyhow::anyhow!("as_of: {e}"))?,
+        ),
+    };
+    Ok((profile, as_of))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_are_checked() {
+        let ok = PageSettings {
+            profile: Some("github".into()),
+            as_of: Some("2026-05-01".into()),
+        };
+        assert!(check(&ok, Path::new("p.md")).is_ok());
+        let bad = PageSettings {
+            profile: Some("gitea".into()),
+            as_of: None,
+        };
+        let e = format!("{:#}", check(&bad, Path::new("content/p.md")).unwrap_err());
+        assert!(
+            e.contains("content/p.md: [snippets]: profile `gitea`"),
+            "{e}"
+        );
+        let bad = PageSettings {
+            profile: None,
+            as_of: Some("soon".into()),
+        };
+        assert!(check(&bad, Path::new("p.md")).is_err());
+    }
+
+    #[test]
+    fn unmaps_the_mock_url() {
+        let link = Link {
+            _repos: None,
+            network: Network::closed(),
+            unmap: Some(("http://127.0.0.1:5".into(), "https://bitbucket.org".into())),
+            remote: None,
+        };
+        assert_eq!(
+            link.unmap("To http://127.0.0.1:5/u/d.git"),
+            "To https://bitbucket.org/u/d.git"
+        );
+    }
+}

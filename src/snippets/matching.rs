@@ -1,0 +1,173 @@
+//! Comparing what a command printed with what the transcript expects, through snapbox:
+//! `[..]` and `...` wildcards, redactions (`[SHA7]`, `[SHA]`, `[ROOT]`, `[HOME]`, `[DATE]`,
+//! `[PORT]`) and a readable diff. Trailing whitespace on each line and trailing blank lines are
+//! ignored on both sides (a Markdown editor strips them; a terminal does not show them).
+//!
+//! Pattern redactions (SHA, DATE, PORT) apply only when the expected text uses their placeholder,
+//! so a word that happens to look like hex is never rewritten behind the author's back.
+
+use std::path::Path;
+
+use snapbox::{Data, Redactions, filter::NormalizeToExpected, report::Palette};
+
+/// snapbox only accepts `[A-Z_]` placeholders; `[SHA7]` is spelled this way while matching.
+const SHA7_INTERNAL: &str = "[SHAABBREV]";
+
+/// Values that differ from run to run and may be named by a placeholder.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    /// The sandbox's root directory (`[ROOT]`).
+    pub root: Option<std::path::PathBuf>,
+    /// The sandbox's HOME (`[HOME]`).
+    pub home: Option<std::path::PathBuf>,
+}
+
+/// Expected and actual did not match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// A unified diff, expected vs actual.
+    pub diff: String,
+    /// The actual output, normalised towards the expected one (wildcard lines that still match
+    /// kept): what `--overwrite` writes back.
+    pub rewritten: String,
+}
+
+/// Trims trailing whitespace per line and trailing blank lines; every line ends in `\n`.
+pub fn tidy(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
+    let keep = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(0, |p| p + 1);
+    lines[..keep].iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// Compares `actual` with the `expected` pattern.
+pub fn compare(expected: &str, actual: &str, ctx: &Context) -> Result<(), Mismatch> {
+    let expected = tidy(expected).replace("[SHA7]", SHA7_INTERNAL);
+    let actual = tidy(actual);
+    let redactions = redactions_for(&expected, ctx);
+    let normalized = NormalizeToExpected::new()
+        .redact_with(&redactions)
+        .normalize(Data::text(actual), &Data::text(expected.clone()));
+    let normalized = normalized.render().unwrap_or_default();
+    if normalized == expected {
+        return Ok(());
+    }
+    let expected = expected.replace(SHA7_INTERNAL, "[SHA7]");
+    let rewritten = normalized.replace(SHA7_INTERNAL, "[SHA7]");
+    Err(Mismatch {
+        diff: diff(&expected, &rewritten),
+        rewritten,
+    })
+}
+
+/// A plain-text unified diff of two texts.
+pub fn diff(expected: &str, actual: &str) -> String {
+    let mut out = String::new();
+    let (e, a) = (
+        Data::text(expected.to_string()),
+        Data::text(actual.to_string()),
+    );
+    let written = snapbox::report::write_diff(&mut out, &e, &a, None, None, Palette::plain());
+    if written.is_err() {
+        return format!("--- expected\n{expected}+++ actual\n{actual}");
+    }
+    out
+}
+
+fn redactions_for(expected: &str, ctx: &Context) -> Redactions {
+    let mut r = Redactions::new();
+    let mut add = |placeholder: &'static str, value: snapbox::RedactedValue| {
+        // Placeholders here are constants in the valid form, so insert cannot fail.
+        let _ = r.insert(placeholder, value);
+    };
+    if let Some(root) = &ctx.root {
+        add("[ROOT]", path_value(root));
+    }
+    if let Some(home) = &ctx.home {
+        add("[HOME]", path_value(home));
+    }
+    for (placeholder, pattern) in PATTERNS {
+        if expected.contains(placeholder)
+            && let Ok(re) = regex::Regex::new(pattern)
+        {
+            add(placeholder, re.into());
+        }
+    }
+    r
+}
+
+fn path_value(path: &Path) -> snapbox::RedactedValue {
+    path.to_string_lossy().into_owned().into()
+}
+
+const PATTERNS: &[(&str, &str)] = &[
+    ("[SHA]", r"\b[0-9a-f]{40}\b"),
+    (SHA7_INTERNAL, r"\b[0-9a-f]{7,12}\b"),
+    (
+        "[DATE]",
+        r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) +\d{1,2} \d{2}:\d{2}:\d{2} \d{4}(?: [+-]\d{4})?|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    ),
+    (
+        "[PORT]",
+        r"(?:127\.0\.0\.1|localhost|\[::1\]):(?<redacted>\d{1,5})",
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_and_whitespace_tolerant() {
+        let ctx = Context::default();
+        assert_eq!(compare("a\nb\n", "a  \nb\n\n\n", &ctx), Ok(()));
+        assert!(compare("a\n", "b\n", &ctx).is_err());
+    }
+
+    #[test]
+    fn wildcards_within_and_across_lines() {
+        let ctx = Context::default();
+        assert_eq!(
+            compare("To [..]\n...\ndone\n", "To x\n1\n2\ndone\n", &ctx),
+            Ok(())
+        );
+        let m = compare("head\n[..] middle\nlast\n", "head\nno\nother\n", &ctx).unwrap_err();
+        assert!(
+            m.diff.contains("--- Expected") && m.diff.contains("+ other"),
+            "{}",
+            m.diff
+        );
+        assert_eq!(m.rewritten, "head\nno\nother\n");
+    }
+
+    #[test]
+    fn redactions_only_when_named() {
+        let ctx = Context {
+            root: Some("/tmp/sbx".into()),
+            home: Some("/tmp/sbx/home".into()),
+        };
+        let out = "   1a2b3c4..5d6e7f8  main -> main\nin /tmp/sbx/home/x and /tmp/sbx/work\n";
+        let want = "   [SHA7]..[SHA7]  main -> main\nin [HOME]/x and [ROOT]/work\n";
+        assert_eq!(compare(want, out, &ctx), Ok(()));
+        // Without the placeholder, hex-looking words stay as they are.
+        assert!(compare("deadbee\n", "deadbee\n", &ctx).is_ok());
+        let date = "Date:   Thu Jan 1 00:00:00 2026 +0000\nport 127.0.0.1:4567\n";
+        assert_eq!(
+            compare("Date:   [DATE]\nport 127.0.0.1:[PORT]\n", date, &ctx),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn rewritten_keeps_matching_wildcards_and_sha7_spelling() {
+        let m = compare(
+            "[SHA7] one\n[..]\n",
+            "abcdef1 one\nzz\nnew\n",
+            &Context::default(),
+        )
+        .unwrap_err();
+        assert_eq!(m.rewritten, "[SHA7] one\n[..]\nnew\n");
+    }
+}

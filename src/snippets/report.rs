@@ -1,0 +1,130 @@
+//! The JSON report `helpsite test --report FILE` writes and the site build reads (contracts.md):
+//! per snippet its name, place, verdict, reason, duration and the hash of its text, plus the git
+//! version, the mock's profile and date of the run.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    model::Snippet,
+    suite::{SnippetResult, Verdict},
+};
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub version: u32,
+    /// When the run ended, UTC (`2026-11-28T10:00:00Z`).
+    pub generated: String,
+    pub git_version: String,
+    pub profile: String,
+    pub as_of: String,
+    pub snippets: Vec<Entry>,
+}
+
+/// One snippet's line in the report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Entry {
+    pub name: String,
+    pub file: String,
+    pub line: usize,
+    /// `passed`, `failed` or `ignored`.
+    pub verdict: String,
+    pub reason: Option<String>,
+    pub duration_ms: u64,
+    pub hash: String,
+}
+
+/// The longest failure message kept in the report.
+const REASON_MAX: usize = 4000;
+
+impl Entry {
+    pub fn new(snippet: &Snippet, result: &SnippetResult) -> Entry {
+        let (verdict, reason) = match &result.verdict {
+            Verdict::Passed => ("passed", None),
+            Verdict::Failed(message) => ("failed", Some(clip(message))),
+            Verdict::Ignored(reason) => ("ignored", Some(reason.clone())),
+        };
+        Entry {
+            name: snippet.test_name.clone(),
+            file: snippet.file.to_string_lossy().replace('\\', "/"),
+            line: snippet.line,
+            verdict: verdict.into(),
+            reason,
+            duration_ms: u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX),
+            hash: snippet.hash(),
+        }
+    }
+}
+
+fn clip(message: &str) -> String {
+    if message.len() <= REASON_MAX {
+        return message.to_string();
+    }
+    let mut end = REASON_MAX;
+    while !message.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &message[..end])
+}
+
+impl Report {
+    /// A report for a run with the given profile and date.
+    pub fn new(profile: &str, as_of: &str, snippets: Vec<Entry>) -> Report {
+        let generated = jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string();
+        Report {
+            version: 1,
+            generated,
+            git_version: git_version(),
+            profile: profile.into(),
+            as_of: as_of.into(),
+            snippets,
+        }
+    }
+
+    /// Writes the report as pretty JSON (through a temporary file, so readers never see half).
+    pub fn write(&self, path: &Path) -> anyhow::Result<()> {
+        let json = serde_json::to_string_pretty(self)?;
+        let tmp = path.with_extension("json.tmp");
+        std::fs::write(&tmp, json + "\n").with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))
+    }
+}
+
+/// `git version 2.47.3` → `2.47.3`; `unknown` when git cannot be run.
+pub fn git_version() -> String {
+    std::process::Command::new("git")
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .and_then(|s| s.trim().strip_prefix("git version ").map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clips_on_char_boundaries_and_reads_git() {
+        let long = "é".repeat(REASON_MAX);
+        assert!(clip(&long).len() <= REASON_MAX + '…'.len_utf8());
+        assert!(
+            git_version()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit())
+        );
+        let r = Report::new("bitbucket", "2026-11-28", Vec::new());
+        assert!(
+            r.generated.ends_with('Z') && r.generated.len() == 20,
+            "{}",
+            r.generated
+        );
+    }
+}

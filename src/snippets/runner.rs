@@ -1,0 +1,366 @@
+//! One bash session per chain: a `bash --noprofile --norc` in its own process group, in the
+//! sandbox's environment. Each command is written to a file and sourced into that shell, so
+//! `cd`, `export`, functions and `$?` carry over exactly as when a reader types them one after
+//! another. The command's stdout and stderr go to one file opened in append mode (so they
+//! interleave as on a terminal, and the askpass program can append prompts to the same stream);
+//! the shell reports each command's status on its own stdout, our control channel.
+//!
+//! A timeout or an output flood kills the whole process group (the shell and everything it
+//! started); so does dropping the session. Output is read lossily (non-UTF-8 shows as U+FFFD)
+//! and capped.
+
+use std::{
+    fs,
+    io::{self, BufRead as _, BufReader, Write as _},
+    process::{Child, ChildStdin, Command, Stdio},
+    sync::mpsc::{self, Receiver, RecvTimeoutError},
+    time::{Duration, Instant},
+};
+
+use super::sandbox::Sandbox;
+
+/// Output beyond this many bytes stops the command.
+pub const OUTPUT_CAP: u64 = 1 << 20;
+
+/// Why a command did not end on its own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Still running at the deadline; its process group was killed.
+    Timeout(Duration),
+    /// Printed more than [`OUTPUT_CAP`] bytes; its process group was killed.
+    OutputCap,
+    /// The shell itself exited (an `exit` in the snippet, or a crash) with this status.
+    ShellExited(Option<i32>),
+    /// The session was already dead: an earlier command killed or ended it.
+    Dead(String),
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Fault::Timeout(d) => write!(f, "timed out after {d:?}; its process group was killed"),
+            Fault::OutputCap => {
+                write!(
+                    f,
+                    "printed more than {} KiB; its process group was killed",
+                    OUTPUT_CAP / 1024
+                )
+            }
+            Fault::ShellExited(Some(code)) => write!(f, "the shell exited with status {code}"),
+            Fault::ShellExited(None) => write!(f, "the shell was killed by a signal"),
+            Fault::Dead(why) => write!(f, "the chain's shell is gone: {why}"),
+        }
+    }
+}
+
+/// What one command did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ran {
+    /// stdout and stderr interleaved, lossily decoded, capped.
+    pub output: String,
+    /// The exit status (for `ShellExited`, the shell's).
+    pub status: Option<i32>,
+    pub fault: Option<Fault>,
+}
+
+/// How a snippet's text runs in the session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// As if typed at the prompt: evaluated in the session shell itself (`set -e` and `exit`
+    /// act on the session, as they would on a terminal).
+    Typed,
+    /// As a script: in a subshell, so `exit` and `set -e` end the script only; the working
+    /// directory, exported variables and functions are carried back into the session.
+    Script,
+}
+
+/// Helpers defined once in every session.
+const PRELUDE: &str = "__hs_return() { return \"$1\"; }\n\
+    __hs_save() { { printf 'cd -- %q\\n' \"$PWD\"; export -p; declare -f; } >\"$HELPSITE_HARNESS/state\" 2>/dev/null; }\n";
+
+/// A live bash session in a sandbox.
+pub struct Session {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    control: Receiver<String>,
+    marker: String,
+    dead: Option<String>,
+    out_file: std::path::PathBuf,
+    cmd_file: std::path::PathBuf,
+}
+
+impl Session {
+    /// Starts the shell in the sandbox's `work/` directory.
+    pub fn start(sandbox: &Sandbox) -> io::Result<Session> {
+        use std::os::unix::process::CommandExt as _;
+        let log = fs::File::create(sandbox.harness.join("shell.log"))?;
+        let mut child = Command::new("bash")
+            .args(["--noprofile", "--norc"])
+            .env_clear()
+            .envs(sandbox.env().iter().map(|(k, v)| (k, v)))
+            .current_dir(&sandbox.work)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .process_group(0)
+            .spawn()?;
+        let stdin = child.stdin.take();
+        let stdout = child
+            .stdout
+            .take()
+            .ok_or_else(|| io::Error::other("no stdout pipe"))?;
+        let (tx, control) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let marker = format!("__helpsite_done_{}_{}", std::process::id(), child.id());
+        let mut session = Session {
+            child,
+            stdin,
+            control,
+            marker,
+            dead: None,
+            out_file: sandbox.out_file(),
+            cmd_file: sandbox.harness.join("cmd"),
+        };
+        session.send(PRELUDE)?;
+        Ok(session)
+    }
+
+    /// Whether an earlier command ended the shell; the reason if so.
+    pub fn dead(&self) -> Option<&str> {
+        self.dead.as_deref()
+    }
+
+    /// Runs `script` in the shell (sourced: state persists) until it ends or `deadline`.
+    /// `askpass` decides whether git may prompt through the harness's askpass program.
+    pub fn run(
+        &mut self,
+        script: &str,
+        deadline: Instant,
+        timeout: Duration,
+        askpass: bool,
+        mode: Mode,
+    ) -> Ran {
+        if let Some(why) = &self.dead {
+            return Ran {
+                output: String::new(),
+                status: None,
+                fault: Some(Fault::Dead(why.clone())),
+            };
+        }
+        if let Err(e) = self.prepare(script, askpass, mode) {
+            return self.fail(Fault::Dead(format!(
+                "could not hand the command to the shell: {e}"
+            )));
+        }
+        loop {
+            let wait = deadline
+                .saturating_duration_since(Instant::now())
+                .min(Duration::from_millis(50));
+            match self.control.recv_timeout(wait) {
+                Ok(line) => {
+                    if let Some(code) = line.strip_prefix(&self.marker) {
+                        let status = code.trim().parse().ok();
+                        return Ran {
+                            output: self.output(),
+                            status,
+                            fault: None,
+                        };
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if Instant::now() >= deadline {
+                        return self.fail(Fault::Timeout(timeout));
+                    }
+                    if fs::metadata(&self.out_file).is_ok_and(|m| m.len() > OUTPUT_CAP) {
+                        return self.fail(Fault::OutputCap);
+                    }
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    let status = self.child.wait().ok().and_then(|s| s.code());
+                    return self.fail(Fault::ShellExited(status));
+                }
+            }
+        }
+    }
+
+    fn prepare(&mut self, script: &str, askpass: bool, mode: Mode) -> io::Result<()> {
+        fs::File::create(&self.out_file)?;
+        fs::write(&self.cmd_file, script)?;
+        let state = self.cmd_file.with_file_name("state");
+        let _ = fs::remove_file(&state);
+        let askpass = if askpass {
+            "export GIT_ASKPASS=\"$HELPSITE_ASKPASS\""
+        } else {
+            "unset GIT_ASKPASS"
+        };
+        let (run, restore) = match mode {
+            Mode::Typed => ("eval \"$__hs_cmd\"", ""),
+            Mode::Script => (
+                "( trap __hs_save EXIT; eval \"$__hs_cmd\" )",
+                " . \"$HELPSITE_HARNESS/state\" >/dev/null 2>&1;",
+            ),
+        };
+        let line = format!(
+            "__hs_s=$?; {askpass}; IFS= read -r -d '' __hs_cmd <\"$HELPSITE_HARNESS/cmd\" || :; \
+             __hs_return $__hs_s; {run} >>\"$HELPSITE_OUT\" 2>&1 </dev/null; __hs_s=$?;{restore} \
+             printf '\\n{}%s\\n' \"$__hs_s\"; __hs_return $__hs_s\n",
+            self.marker
+        );
+        self.send(&line)
+    }
+
+    fn send(&mut self, text: &str) -> io::Result<()> {
+        let stdin = self
+            .stdin
+            .as_mut()
+            .ok_or_else(|| io::Error::other("shell stdin closed"))?;
+        stdin.write_all(text.as_bytes())?;
+        stdin.flush()
+    }
+
+    /// Marks the session dead, kills its process group, and returns the fault with the output.
+    fn fail(&mut self, fault: Fault) -> Ran {
+        self.kill();
+        let status = match fault {
+            Fault::ShellExited(code) => code,
+            _ => None,
+        };
+        self.dead = Some(fault.to_string());
+        Ran {
+            output: self.output(),
+            status,
+            fault: Some(fault),
+        }
+    }
+
+    /// The running command's output so far, decoded lossily and capped.
+    fn output(&self) -> String {
+        let bytes = fs::read(&self.out_file).unwrap_or_default();
+        let cap = (OUTPUT_CAP as usize).min(bytes.len());
+        let text = String::from_utf8_lossy(&bytes[..cap]);
+        as_typed(&text)
+    }
+
+    /// Kills the shell and everything in its process group, and reaps the shell.
+    pub fn kill(&mut self) {
+        self.stdin.take();
+        let pgid = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-s", "KILL", "--", &pgid])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.wait();
+    }
+}
+
+/// A non-interactive bash prefixes its errors with `bash: line N:`; a terminal shows `bash:`.
+fn as_typed(text: &str) -> String {
+    static PREFIX: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    match PREFIX.get_or_init(|| regex::Regex::new(r"(?m)^bash: line \d+: ").ok()) {
+        Some(re) => re.replace_all(text, "bash: ").into_owned(),
+        None => text.to_string(),
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::snippets::sandbox::Network;
+
+    fn session() -> (Sandbox, Session) {
+        let sbx = Sandbox::new(&Network::closed()).unwrap();
+        let s = Session::start(&sbx).unwrap();
+        (sbx, s)
+    }
+
+    fn run(s: &mut Session, script: &str) -> Ran {
+        let t = Duration::from_secs(10);
+        s.run(script, Instant::now() + t, t, false, Mode::Typed)
+    }
+
+    #[test]
+    fn state_carries_over_and_streams_interleave() {
+        let (_sbx, mut s) = session();
+        let r = run(
+            &mut s,
+            "mkdir d && cd d && export X=1 && f() { echo \"f$X\"; }",
+        );
+        assert_eq!((r.status, r.fault), (Some(0), None));
+        let r = run(
+            &mut s,
+            "echo out; echo err >&2; echo out2; f; basename \"$PWD\"; false",
+        );
+        assert_eq!(r.output, "out\nerr\nout2\nf1\nd\n");
+        assert_eq!(r.status, Some(1));
+        assert_eq!(run(&mut s, "echo $?").output, "1\n");
+        let r = run(&mut s, "cd nowhere");
+        assert_eq!(r.output, "bash: cd: nowhere: No such file or directory\n");
+        let r = run(&mut s, "cat <<EOF\nheredoc\nEOF");
+        assert_eq!(r.output, "heredoc\n");
+    }
+
+    #[test]
+    fn timeout_kills_the_group() {
+        let (sbx, mut s) = session();
+        let marker = sbx.root.join("alive");
+        let script = format!("(sleep 1; touch {}) & sleep 5", marker.display());
+        let t = Duration::from_millis(300);
+        let r = s.run(&script, Instant::now() + t, t, false, Mode::Typed);
+        assert_eq!(r.fault, Some(Fault::Timeout(t)));
+        assert!(
+            run(&mut s, "true")
+                .fault
+                .is_some_and(|f| matches!(f, Fault::Dead(_)))
+        );
+        std::thread::sleep(Duration::from_millis(1500));
+        assert!(!marker.exists(), "a background child outlived the timeout");
+    }
+
+    #[test]
+    fn scripts_keep_exit_and_set_e_to_themselves_but_hand_back_state() {
+        let (_sbx, mut s) = session();
+        let t = Duration::from_secs(10);
+        let script = "set -eu\nmkdir -p sub && cd sub\nexport FROM_SCRIPT=1\nf() { echo fn; }\nfalse\necho unreachable";
+        let r = s.run(script, Instant::now() + t, t, false, Mode::Script);
+        assert_eq!((r.output.as_str(), r.status, r.fault), ("", Some(1), None));
+        let r = run(
+            &mut s,
+            "false; echo \"$FROM_SCRIPT $(basename \"$PWD\") $(f)\"",
+        );
+        assert_eq!(r.output, "1 sub fn\n");
+        let r = s.run("exit 4", Instant::now() + t, t, false, Mode::Script);
+        assert_eq!((r.status, r.fault), (Some(4), None));
+        assert_eq!(run(&mut s, "echo alive").output, "alive\n");
+    }
+
+    #[test]
+    fn exit_ends_the_session_with_its_status() {
+        let (_sbx, mut s) = session();
+        let r = run(&mut s, "echo bye; exit 3");
+        assert_eq!((r.output.as_str(), r.status), ("bye\n", Some(3)));
+        assert_eq!(r.fault, Some(Fault::ShellExited(Some(3))));
+    }
+
+    #[test]
+    fn flood_is_capped_and_bytes_decoded_lossily() {
+        let (_sbx, mut s) = session();
+        let r = run(&mut s, "printf 'a\\377b\\n'");
+        assert_eq!(r.output, "a\u{FFFD}b\n");
+        let r = run(&mut s, "yes flood");
+        assert_eq!(r.fault, Some(Fault::OutputCap));
+        assert!(r.output.len() as u64 <= OUTPUT_CAP);
+    }
+}

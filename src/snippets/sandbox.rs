@@ -1,0 +1,270 @@
+//! The hermetic sandbox one chain runs in: a fresh temporary directory (removed on drop) with
+//! `home/` (HOME, a seeded ~/.gitconfig), `work/` (the shell's first working directory) and
+//! `.harness/` (the askpass and no-ssh programs, the output stream, the answers); and the
+//! environment, reset to an allow-list: fixed locale, time zone, author and committer, no system
+//! git config, no terminal prompts, proxies pointing at the mock remote (or at a closed loopback
+//! port when there is none), and the mock's secrets as variables. Nothing from the host's HOME,
+//! credential helpers or SSH agent is reachable.
+
+use std::{
+    fs,
+    io::{self, Write as _},
+    path::{Path, PathBuf},
+};
+
+/// Where the sandbox's network traffic may go.
+#[derive(Debug, Clone, Default)]
+pub struct Network {
+    /// `http://127.0.0.1:PORT`: every proxy variable points here.
+    pub proxy_url: String,
+    /// The PEM file of the mock's CA, trusted by git, curl and Python.
+    pub ca_file: Option<PathBuf>,
+    /// `(ENV_NAME, secret)` pairs exposed to snippets.
+    pub secrets: Vec<(String, String)>,
+}
+
+impl Network {
+    /// No remote: proxies point at a loopback port nobody listens on, so every attempt to reach
+    /// a host fails at once with "connection refused".
+    pub fn closed() -> Network {
+        Network {
+            proxy_url: format!("http://127.0.0.1:{}", closed_port()),
+            ..Network::default()
+        }
+    }
+}
+
+/// A loopback port that was free a moment ago (bound, then released).
+fn closed_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_or(9, |a| a.port())
+}
+
+/// A prepared sandbox directory and environment.
+#[derive(Debug)]
+pub struct Sandbox {
+    dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub home: PathBuf,
+    pub work: PathBuf,
+    pub harness: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+/// Fixed identity and time for commits: the same ids on every run and every machine.
+const AUTHOR: (&str, &str) = ("Your Name", "you@example.com");
+/// 2026-01-01T00:00:00Z.
+const COMMIT_DATE: &str = "@1767225600 +0000";
+
+const GITCONFIG: &str = "\
+[user]\n\tname = Your Name\n\temail = you@example.com\n\
+[init]\n\tdefaultBranch = main\n\
+[advice]\n\tdetachedHead = false\n\
+[pull]\n\trebase = false\n\
+[core]\n\tpager = cat\n\
+[credential]\n\thelper =\n";
+
+const ASKPASS: &str = r#"#!/bin/sh
+# helpsite askpass: shows git's prompt in the output stream as a terminal would (a typed
+# username echoed, a password not) and answers with the next of the snippet's answers.
+prompt="$1"
+if [ ! -s "$HELPSITE_ANSWERS" ]; then
+    printf '%s\n' "$prompt" >> "$HELPSITE_OUT"
+    exit 1
+fi
+answer=$(head -n 1 "$HELPSITE_ANSWERS")
+tail -n +2 "$HELPSITE_ANSWERS" > "$HELPSITE_ANSWERS.rest"
+mv "$HELPSITE_ANSWERS.rest" "$HELPSITE_ANSWERS"
+case "$prompt" in
+    Username*) printf '%s%s\n' "$prompt" "$answer" >> "$HELPSITE_OUT" ;;
+    *) printf '%s\n' "$prompt" >> "$HELPSITE_OUT" ;;
+esac
+printf '%s\n' "$answer"
+"#;
+
+const NO_SSH: &str = r#"#!/bin/sh
+echo "ssh: disabled in the helpsite sandbox (only the mock remote over HTTPS is reachable)" >&2
+exit 255
+"#;
+
+impl Sandbox {
+    /// Creates the directories, programs and environment.
+    pub fn new(network: &Network) -> io::Result<Sandbox> {
+        let dir = tempfile::Builder::new().prefix("helpsite-sbx-").tempdir()?;
+        let root = dir.path().canonicalize()?;
+        let (home, work, harness) = (root.join("home"), root.join("work"), root.join(".harness"));
+        for d in [&home, &work, &harness, &root.join("tmp")] {
+            fs::create_dir_all(d)?;
+        }
+        fs::write(home.join(".gitconfig"), GITCONFIG)?;
+        write_program(&harness.join("askpass"), ASKPASS)?;
+        write_program(&harness.join("no-ssh"), NO_SSH)?;
+        let mut sandbox = Sandbox {
+            dir,
+            root,
+            home,
+            work,
+            harness,
+            env: Vec::new(),
+        };
+        sandbox.env = sandbox.environment(network);
+        Ok(sandbox)
+    }
+
+    /// The whole environment of the sandbox's shell (nothing else is inherited).
+    pub fn env(&self) -> &[(String, String)] {
+        &self.env
+    }
+
+    /// Looks a variable up in the sandbox environment.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The file the running command's stdout and stderr (and askpass prompts) go to.
+    pub fn out_file(&self) -> PathBuf {
+        self.harness.join("out")
+    }
+
+    /// The file the askpass program takes its answers from, one a line.
+    pub fn answers_file(&self) -> PathBuf {
+        self.harness.join("answers")
+    }
+
+    /// The temporary directory itself (removed when the sandbox drops).
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn environment(&self, network: &Network) -> Vec<(String, String)> {
+        let path = |p: &Path| p.to_string_lossy().into_owned();
+        let host_path = std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into());
+        let mut env: Vec<(String, String)> = vec![
+            ("PATH".into(), host_path),
+            ("HOME".into(), path(&self.home)),
+            ("USER".into(), "user".into()),
+            ("LOGNAME".into(), "user".into()),
+            ("SHELL".into(), "/bin/bash".into()),
+            ("TMPDIR".into(), path(&self.root.join("tmp"))),
+            ("XDG_CONFIG_HOME".into(), path(&self.home.join(".config"))),
+        ];
+        let fixed = [
+            ("LANG", "C.UTF-8"),
+            ("LC_ALL", "C.UTF-8"),
+            ("TZ", "UTC"),
+            ("TERM", "dumb"),
+            ("NO_COLOR", "1"),
+            ("PAGER", "cat"),
+            ("GIT_PAGER", "cat"),
+            ("GIT_CONFIG_NOSYSTEM", "1"),
+            ("GIT_TERMINAL_PROMPT", "0"),
+            ("GIT_AUTHOR_NAME", AUTHOR.0),
+            ("GIT_AUTHOR_EMAIL", AUTHOR.1),
+            ("GIT_AUTHOR_DATE", COMMIT_DATE),
+            ("GIT_COMMITTER_NAME", AUTHOR.0),
+            ("GIT_COMMITTER_EMAIL", AUTHOR.1),
+            ("GIT_COMMITTER_DATE", COMMIT_DATE),
+            ("PYTHONDONTWRITEBYTECODE", "1"),
+        ];
+        env.extend(fixed.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        env.push(("GIT_SSH_COMMAND".into(), path(&self.harness.join("no-ssh"))));
+        env.push((
+            "HELPSITE_ASKPASS".into(),
+            path(&self.harness.join("askpass")),
+        ));
+        env.push(("HELPSITE_OUT".into(), path(&self.out_file())));
+        env.push(("HELPSITE_ANSWERS".into(), path(&self.answers_file())));
+        env.push(("HELPSITE_HARNESS".into(), path(&self.harness)));
+        for var in [
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+        ] {
+            env.push((var.into(), network.proxy_url.clone()));
+        }
+        env.push(("NO_PROXY".into(), String::new()));
+        env.push(("no_proxy".into(), String::new()));
+        if let Some(ca) = &network.ca_file {
+            for var in [
+                "GIT_SSL_CAINFO",
+                "SSL_CERT_FILE",
+                "CURL_CA_BUNDLE",
+                "REQUESTS_CA_BUNDLE",
+            ] {
+                env.push((var.into(), path(ca)));
+            }
+        }
+        env.extend(network.secrets.iter().cloned());
+        env
+    }
+}
+
+fn write_program(path: &Path, text: &str) -> io::Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o755)
+        .open(path)?;
+    file.write_all(text.as_bytes())
+}
+
+/// Expands `$VAR` and `${VAR}` in an answer from the sandbox environment; an unknown variable
+/// is an error naming it (an empty answer would hide the mistake).
+pub fn expand(text: &str, sandbox: &Sandbox) -> Result<String, String> {
+    let re = regex::Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
+        .map_err(|e| e.to_string())?;
+    let mut missing = None;
+    let out = re.replace_all(text, |c: &regex::Captures| {
+        let name = c.get(1).or(c.get(2)).map_or("", |m| m.as_str());
+        sandbox.var(name).map(str::to_string).unwrap_or_else(|| {
+            missing.get_or_insert_with(|| name.to_string());
+            String::new()
+        })
+    });
+    match missing {
+        Some(name) => Err(format!(
+            "answer uses ${name}, which the sandbox does not define"
+        )),
+        None => Ok(out.into_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_environment_and_cleanup() {
+        let net = Network {
+            secrets: vec![("TOKEN".into(), "s3cret".into())],
+            ..Network::closed()
+        };
+        let sbx = Sandbox::new(&net).unwrap();
+        let root = sbx.path().to_path_buf();
+        assert!(sbx.home.join(".gitconfig").is_file());
+        assert!(sbx.harness.join("askpass").is_file());
+        assert_eq!(sbx.var("HOME"), Some(sbx.home.to_str().unwrap()));
+        assert_eq!(sbx.var("GIT_CONFIG_NOSYSTEM"), Some("1"));
+        assert!(
+            sbx.var("HTTPS_PROXY")
+                .unwrap()
+                .starts_with("http://127.0.0.1:")
+        );
+        assert_eq!(
+            expand("a-$TOKEN-${TOKEN}", &sbx).unwrap(),
+            "a-s3cret-s3cret"
+        );
+        assert!(expand("$NOPE", &sbx).unwrap_err().contains("$NOPE"));
+        drop(sbx);
+        assert!(!root.exists());
+    }
+}

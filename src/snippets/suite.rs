@@ -1,0 +1,274 @@
+//! The engine both `cargo test` (tests/snippets.rs) and `helpsite test` drive: load a site,
+//! collect its snippets, group them into chains (a page's snippets in order; an `isolated`
+//! snippet starts a new chain), and hand out verdicts.
+//!
+//! A chain runs at most once per process, lazily and incrementally: asking for snippet k runs
+//! the chain's snippets up to k (the earlier ones replayed: only their exit statuses count) and
+//! keeps the sandbox alive for the next question; every verdict is cached, so running all the
+//! tests of a page costs one pass, while `cargo test NAME` still replays NAME's predecessors.
+//! When the last snippet of a chain has run, its sandbox, shell and mock remote are torn down.
+
+use std::{
+    path::{Path, PathBuf},
+    sync::Mutex,
+    time::Duration,
+};
+
+use anyhow::Context as _;
+
+use super::{
+    link::{self, Link},
+    model::{PageSettings, Snippet, SnippetKind},
+    runner::Session,
+    sandbox::Sandbox,
+    step::{self, Live, Rewrite, StepResult},
+    transcript,
+};
+use crate::site::Site;
+
+/// A snippet's verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Passed,
+    /// The message: place, name, command, diff.
+    Failed(String),
+    /// Not run, for this reason.
+    Ignored(String),
+}
+
+/// A verdict with what the report and `--overwrite` need.
+#[derive(Debug, Clone)]
+pub struct SnippetResult {
+    pub verdict: Verdict,
+    pub duration: Duration,
+    pub rewrites: Vec<Rewrite>,
+}
+
+/// A loaded site's snippets, ready to run.
+pub struct Suite {
+    pub root: PathBuf,
+    /// Every snippet that is a test (all but `text`), in page order.
+    pub snippets: Vec<Snippet>,
+    place: Vec<Option<(usize, usize)>>,
+    chains: Vec<Chain>,
+    link: link::Config,
+}
+
+struct Chain {
+    members: Vec<usize>,
+    settings: PageSettings,
+    state: Mutex<ChainState>,
+}
+
+#[derive(Default)]
+struct ChainState {
+    results: Vec<StepResult>,
+    live: Option<LiveChain>,
+}
+
+/// A running chain. Field order is drop order: the shell dies before its sandbox and remote.
+struct LiveChain {
+    session: Session,
+    sandbox: Sandbox,
+    link: Link,
+}
+
+impl Suite {
+    /// Loads and renders the site at `root`; malformed fences and transcripts are errors here.
+    pub fn load(root: &Path) -> anyhow::Result<Suite> {
+        let site = Site::load(root)?;
+        let rendered = site.render()?;
+        let link = link::Config::from_site(&site)?;
+        let mut suite = Suite {
+            root: root.to_path_buf(),
+            snippets: Vec::new(),
+            place: Vec::new(),
+            chains: Vec::new(),
+            link,
+        };
+        for page in &rendered {
+            let front = &site.corpus.pages[page.page].front;
+            if front.draft {
+                continue;
+            }
+            suite.add_page(&page.snippets, &front.snippets)?;
+        }
+        Ok(suite)
+    }
+
+    fn add_page(&mut self, snippets: &[Snippet], settings: &PageSettings) -> anyhow::Result<()> {
+        let mut chain: Option<usize> = None;
+        for snippet in snippets.iter().filter(|s| s.is_test()) {
+            check_transcript(snippet)?;
+            link::check(settings, &snippet.file)?;
+            let index = self.snippets.len();
+            self.snippets.push(snippet.clone());
+            if matches!(snippet.kind, SnippetKind::Ignored { .. }) {
+                self.place.push(None);
+                continue;
+            }
+            if chain.is_none() || snippet.attrs.isolated {
+                self.chains.push(Chain {
+                    members: Vec::new(),
+                    settings: settings.clone(),
+                    state: Mutex::default(),
+                });
+                chain = Some(self.chains.len() - 1);
+            }
+            let c = chain.unwrap_or_default();
+            self.place.push(Some((c, self.chains[c].members.len())));
+            self.chains[c].members.push(index);
+        }
+        Ok(())
+    }
+
+    /// Runs (or looks up) snippet `index`'s verdict.
+    pub fn run(&self, index: usize) -> SnippetResult {
+        let snippet = &self.snippets[index];
+        let Some((c, pos)) = self.place[index] else {
+            let reason = match &snippet.kind {
+                SnippetKind::Ignored { reason } => reason.clone(),
+                _ => "not run".to_string(),
+            };
+            return SnippetResult {
+                verdict: Verdict::Ignored(reason),
+                duration: Duration::ZERO,
+                rewrites: Vec::new(),
+            };
+        };
+        let chain = &self.chains[c];
+        let mut state = chain
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        while state.results.len() <= pos {
+            let next = chain.members[state.results.len()];
+            let result = self.step(chain, &mut state, next);
+            state.results.push(result);
+            if state.results.len() == chain.members.len() {
+                state.live = None;
+            }
+        }
+        self.verdict(chain, &state.results, pos)
+    }
+
+    fn step(&self, chain: &Chain, state: &mut ChainState, index: usize) -> StepResult {
+        if state.live.is_none() && state.results.is_empty() {
+            match self.start(&chain.settings) {
+                Ok(live) => state.live = Some(live),
+                Err(e) => {
+                    let message = format!("could not start the sandbox: {e:#}");
+                    return StepResult {
+                        failure: Some(message.clone()),
+                        replay_failure: Some(message),
+                        ..StepResult::default()
+                    };
+                }
+            }
+        }
+        let Some(live) = state.live.as_mut() else {
+            let message = "the chain could not start".to_string();
+            return StepResult {
+                failure: Some(message.clone()),
+                replay_failure: Some(message),
+                ..StepResult::default()
+            };
+        };
+        let unmap = |text: &str| live.link.unmap(text);
+        let mut ctx = Live {
+            sandbox: &live.sandbox,
+            session: &mut live.session,
+            unmap: &unmap,
+        };
+        step::run(&self.snippets[index], &mut ctx)
+    }
+
+    fn start(&self, settings: &PageSettings) -> anyhow::Result<LiveChain> {
+        let link = self.link.start(settings)?;
+        let sandbox = Sandbox::new(&link.network).context("creating the sandbox")?;
+        let session = Session::start(&sandbox).context("starting bash")?;
+        Ok(LiveChain {
+            session,
+            sandbox,
+            link,
+        })
+    }
+
+    fn verdict(&self, chain: &Chain, results: &[StepResult], pos: usize) -> SnippetResult {
+        let own = &results[pos];
+        let snippet = &self.snippets[chain.members[pos]];
+        let mut message = String::new();
+        let broken = results[..pos]
+            .iter()
+            .zip(&chain.members)
+            .find_map(|(r, &m)| r.replay_failure.as_ref().map(|why| (m, why)));
+        if let Some((m, why)) = broken {
+            let s = &self.snippets[m];
+            message.push_str(&format!(
+                "step {} at {}:{} failed: {why}\n",
+                s.test_name,
+                s.file.display(),
+                s.line
+            ));
+        }
+        if let Some(failure) = &own.failure {
+            message.push_str(&format!(
+                "{}:{}: {} failed\n{failure}",
+                snippet.file.display(),
+                snippet.line,
+                snippet.test_name
+            ));
+        }
+        let verdict = if message.is_empty() {
+            Verdict::Passed
+        } else {
+            Verdict::Failed(message)
+        };
+        SnippetResult {
+            verdict,
+            duration: own.duration,
+            rewrites: own.rewrites.clone(),
+        }
+    }
+
+    /// The chain snippet `index` belongs to (`None` for ignored snippets).
+    pub fn chain_of(&self, index: usize) -> Option<usize> {
+        self.place[index].map(|(chain, _)| chain)
+    }
+
+    /// Replaces the scenario every chain's mock remote starts from (`--scenario FILE`).
+    pub fn set_scenario(&mut self, scenario: crate::remote::Scenario) {
+        self.link = link::Config::new(scenario);
+    }
+
+    /// The scenario the chains' mock remotes start from.
+    pub fn scenario(&self) -> &crate::remote::Scenario {
+        &self.link.scenario
+    }
+
+    /// Tears every live chain down (shells killed, sandboxes removed, remotes stopped).
+    pub fn shutdown(&self) {
+        for chain in &self.chains {
+            let mut state = chain
+                .state
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            state.live = None;
+        }
+    }
+}
+
+/// A malformed transcript is an input error, like a malformed fence.
+fn check_transcript(snippet: &Snippet) -> anyhow::Result<()> {
+    if snippet.kind != SnippetKind::Console {
+        return Ok(());
+    }
+    transcript::parse(&snippet.code).map(drop).map_err(|e| {
+        anyhow::anyhow!(
+            "{}:{}:1: {}",
+            snippet.file.display(),
+            snippet.line + 1 + e.line,
+            e.message
+        )
+    })
+}

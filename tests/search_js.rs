@@ -1,0 +1,191 @@
+//! `cargo test --test search_js`: builds tests/fixtures/search with the real binary and queries
+//! the built `static/search-index.js` with the built `static/search.js` under node — the pure ranking function, and the page wiring in a
+//! minimal fake DOM (escaping, links, keyboard). Needs `node` on PATH; fails if it is missing.
+
+use std::path::Path;
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use serde_json::{Value, json};
+
+const QUERY_JS: &str = r#"
+const vm = require('vm'), fs = require('fs');
+const [indexPath, searchPath, queries] = process.argv.slice(1);
+const ctx = {};
+vm.runInNewContext(fs.readFileSync(indexPath, 'utf8'), ctx);
+const s = require(searchPath);
+const index = s.load(ctx.HELPSITE_SEARCH_INDEX);
+console.log(JSON.stringify(JSON.parse(queries).map(q => s.search(index, q, 5))));
+"#;
+
+/// Builds tests/fixtures/search with the real binary into a temp dir; returns the dir and the
+/// paths of the built `static/search-index.js` and `static/search.js`.
+fn build_fixture() -> (tempfile::TempDir, String, String) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("public");
+    Command::cargo_bin("helpsite")
+        .expect("binary")
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let path = |name: &str| {
+        out.join("static")
+            .join(name)
+            .to_str()
+            .expect("utf-8")
+            .to_string()
+    };
+    (dir, path("search-index.js"), path("search.js"))
+}
+
+/// Runs `node -e CODE ARGS…` and parses its stdout as JSON.
+fn node(code: &str, args: &[&str]) -> Value {
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(code)
+        .args(args)
+        .output()
+        .expect("node must be installed (apt-get install nodejs) to test search.js");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "node failed: {stderr}");
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("node printed no JSON ({e}): {stderr}"))
+}
+
+fn query(queries: &[&str]) -> Vec<Value> {
+    let (_dir, index, search) = build_fixture();
+    let queries = json!(queries).to_string();
+    let args = [index.as_str(), search.as_str(), queries.as_str()];
+    match node(QUERY_JS, &args) {
+        Value::Array(all) => all,
+        other => panic!("expected an array, got {other}"),
+    }
+}
+
+fn first_url(results: &Value) -> &str {
+    results[0]["url"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no result: {results}"))
+}
+
+#[test]
+fn whole_error_lines_find_their_section_first() {
+    let all = query(&[
+        "fatal: Authentication failed for 'https://bitbucket.org/username/demo.git/'",
+        "remote: Bitbucket Cloud recently stopped supporting account passwords for Git authentication.",
+    ]);
+    for results in &all {
+        assert_eq!(
+            first_url(results),
+            "guide/password.html#the-error",
+            "{results:#}"
+        );
+        assert_eq!(results[0]["title"], "Git rejects your password");
+        assert_eq!(results[0]["heading"], "The error");
+        assert_eq!(
+            results[0]["matched"], results[0]["words"],
+            "every word found: {results:#}"
+        );
+    }
+    let marked: Vec<&str> = all[0][0]["excerpt"]
+        .as_array()
+        .expect("pieces")
+        .iter()
+        .filter(|p| p[1] == true)
+        .map(|p| p[0].as_str().expect("text"))
+        .collect();
+    assert!(
+        marked.contains(&"fatal") && marked.contains(&"demo"),
+        "matches marked: {marked:?}"
+    );
+}
+
+#[test]
+fn headings_and_titles_outrank_body_text() {
+    let all = query(&["api token", "scopes", "ssh", "token"]);
+    assert_eq!(
+        first_url(&all[0]),
+        "guide/password.html#fix-it-with-an-api-token",
+        "{:#}",
+        all[0]
+    );
+    assert_eq!(
+        first_url(&all[1]),
+        "guide/tokens.html#token-scopes",
+        "heading over body: {:#}",
+        all[1]
+    );
+    assert_eq!(
+        all[2][0]["title"], "Authentication failed over SSH",
+        "title: {:#}",
+        all[2]
+    );
+    assert_eq!(
+        first_url(&all[3]),
+        "guide/tokens.html#token-scopes",
+        "title + heading: {:#}",
+        all[3]
+    );
+}
+
+#[test]
+fn prefixes_match_and_nonsense_finds_nothing() {
+    let all = query(&["authenti", "the for a", "zzzzqx", ""]);
+    assert!(
+        all[0].as_array().is_some_and(|r| r.len() >= 2),
+        "prefix finds: {:#}",
+        all[0]
+    );
+    for (i, results) in all.iter().enumerate().skip(1) {
+        assert_eq!(results, &json!([]), "query {i}");
+    }
+}
+
+#[test]
+fn hostile_titles_come_back_as_text() {
+    let all = query(&["alert"]);
+    let hit = &all[0][0];
+    assert_eq!(
+        hit["title"],
+        "<script>alert(1)</script> & <b>bold</b> titles"
+    );
+    assert_eq!(hit["heading"], "<img src=x onerror=alert(2)> heading");
+}
+
+const DOM_JS: &str = include_str!("search_js_dom.js");
+
+#[test]
+fn the_page_renders_results_as_text_with_relative_links() {
+    let (_dir, index, search) = build_fixture();
+    let out = node(DOM_JS, &[index.as_str(), search.as_str(), "alert"]);
+    assert_eq!(
+        out["created"]
+            .as_array()
+            .map(|c| c.iter().any(|t| t == "SCRIPT" || t == "IMG")),
+        Some(false)
+    );
+    let first = &out["results"][0];
+    assert_eq!(
+        first["href"], "../guide/hostile.html#img-src-x-onerror-alert-2-heading",
+        "{out:#}"
+    );
+    assert_eq!(
+        first["text"],
+        "<script>alert(1)</script> & <b>bold</b> titles › <img src=x onerror=alert(2)> heading"
+    );
+    assert_eq!(out["results"].as_array().map(Vec::len), Some(1), "{out:#}");
+    assert_eq!(
+        out["status"],
+        "1 result. Arrow keys to move, Enter to open."
+    );
+    assert_eq!(
+        out["afterArrowDown"], first["href"],
+        "ArrowDown focuses the first result"
+    );
+    assert_eq!(out["afterSlash"], "search-input", "/ focuses the box");
+    assert_eq!(out["afterEscape"], json!({"value": "", "hidden": true}));
+}
