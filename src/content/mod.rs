@@ -46,8 +46,6 @@ pub struct Page {
     pub url: String,
     /// Whether this is a section's own page (`_index.md`).
     pub is_index: bool,
-    /// Made by helpsite, not read from a file: the start page of a site without `_index.md`.
-    pub generated: bool,
 }
 
 impl Page {
@@ -65,7 +63,6 @@ impl Page {
             body_line,
             url: url_for(rel),
             is_index,
-            generated: false,
         }
     }
 
@@ -122,9 +119,6 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         }
     }
     check_duplicates(&pages, &assets)?;
-    if !pages.iter().any(|p| p.rel == "_index.md") {
-        pages.push(start_page(&config));
-    }
     let pages = order::reading_order(pages);
     Ok(Corpus {
         root: root.to_path_buf(),
@@ -133,19 +127,6 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         assets,
         drafts,
     })
-}
-
-/// The start page (`index.html`) of a site whose content has no `_index.md`: the site's title
-/// and the navigation, so `public/index.html` always exists.
-fn start_page(config: &Config) -> Page {
-    let front = FrontMatter {
-        title: config.title.clone(),
-        weight: i64::MIN,
-        ..FrontMatter::default()
-    };
-    let mut page = Page::new("_index.md", front, String::new(), 1);
-    page.generated = true;
-    page
 }
 
 /// Reads and parses one page; errors name `content/REL` (and line:column where it applies).

@@ -88,11 +88,7 @@ impl<'a> PageCtx<'a> {
             title: &page.front.title,
             description: page.front.description.as_deref(),
             url: &page.url,
-            edit_url: if page.generated {
-                None
-            } else {
-                corpus.config.edit_link(&source)
-            },
+            edit_url: corpus.config.edit_link(&source),
             source,
             content: &rendered.html,
             toc,
