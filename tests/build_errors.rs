@@ -205,6 +205,21 @@ fn code_block_without_language_is_an_error_with_its_line() {
 }
 
 #[test]
+fn every_malformed_fence_is_listed_in_page_order() {
+    let root = site(&[
+        ("content/a.md", b"```\nx\n```\n"),
+        ("content/b.md", b"ok\n\n```\ny\n```\n"),
+    ]);
+    let out = root.path().join("public");
+    let stderr = build(root.path(), &out).code(2).get_output().stderr.clone();
+    let stderr = String::from_utf8(stderr).unwrap();
+    let a = stderr.find("content/a.md:1:").expect(&stderr);
+    let b = stderr.find("content/b.md:3:").expect(&stderr);
+    assert!(a < b, "{stderr}");
+    assert!(stderr.contains("2 malformed code blocks"), "{stderr}");
+}
+
+#[test]
 fn odd_but_valid_input_builds() {
     let root = site(&[
         ("content/empty.md", b""),
