@@ -248,6 +248,26 @@ fn odd_but_valid_input_builds() {
 }
 
 #[test]
+fn template_errors_fail_the_build_and_keep_the_old_output() {
+    let root = site(&[
+        ("content/a.md", b"# A\n"),
+        ("templates/page.html", b"<p>{{ page.no_such_field.x }}</p>"),
+    ]);
+    let out = previous_output(root.path());
+    build(root.path(), &out).code(2).stderr(
+        predicate::str::contains("content/a.md").and(predicate::str::contains("page.html")),
+    );
+    assert_untouched(&out);
+    let root = site(&[
+        ("content/a.md", b"# A\n"),
+        ("templates/page.html", b"{% if %}"),
+    ]);
+    build(root.path(), &root.path().join("public"))
+        .code(2)
+        .stderr(predicate::str::contains("compiling the templates"));
+}
+
+#[test]
 fn missing_content_folder_is_explained() {
     let root = tempfile::tempdir().unwrap();
     build(root.path(), &root.path().join("public"))
