@@ -46,6 +46,8 @@ pub struct Page {
     pub url: String,
     /// Whether this is a section's own page (`_index.md`).
     pub is_index: bool,
+    /// Made by helpsite, not read from a file: the start page of a site without `_index.md`.
+    pub generated: bool,
 }
 
 impl Page {
@@ -63,6 +65,7 @@ impl Page {
             body_line,
             url: url_for(rel),
             is_index,
+            generated: false,
         }
     }
 
@@ -119,6 +122,9 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         }
     }
     check_duplicates(&pages, &assets)?;
+    if !pages.iter().any(|p| p.rel == "_index.md") {
+        pages.push(start_page(&config));
+    }
     let pages = order::reading_order(pages);
     Ok(Corpus {
         root: root.to_path_buf(),
@@ -127,6 +133,18 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         assets,
         drafts,
     })
+}
+
+/// The start page (`index.html`) of a site whose content has no `_index.md`: the site's title
+/// and the navigation, so `public/index.html` always exists. It has no source file.
+fn start_page(config: &Config) -> Page {
+    let front = FrontMatter {
+        title: config.title.clone(),
+        ..FrontMatter::default()
+    };
+    let mut page = Page::new("_index.md", front, String::new(), 1);
+    page.generated = true;
+    page
 }
 
 /// Reads and parses one page; errors name `content/REL` (and line:column where it applies).

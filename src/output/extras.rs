@@ -1,4 +1,4 @@
-//! The site-wide files: `404.html`, a start page when content has none, `print.html` (the whole guide on one page, in reading
+//! The site-wide files: `404.html`, `print.html` (the whole guide on one page, in reading
 //! order), `sitemap.xml` (only with a `base_url`) and `static/search-index.js`.
 
 use std::io::Write;
@@ -34,9 +34,6 @@ pub fn write_all(
         &dir.join("404.html"),
         render(theme, "404.html", &not_found)?.as_bytes(),
     )?;
-    if !corpus.pages.iter().any(|p| p.url == "index.html") {
-        write_start_page(dir, theme, site, nav)?;
-    }
     write_print(dir, theme, corpus, rendered, site, nav)?;
     if let Some(base) = site.base_url {
         let urls = SitemapCtx {
@@ -54,28 +51,6 @@ pub fn write_all(
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
     let index = super::search::index_script(corpus, rendered, &urls);
     write_file(&dir.join("static/search-index.js"), index.as_bytes())
-}
-
-/// `index.html` for a site whose content has no `_index.md`: the title and the navigation, so
-/// `public/index.html` always exists.
-fn write_start_page(
-    dir: &Path,
-    theme: &Theme,
-    site: &SiteCtx<'_>,
-    nav: &Nav,
-) -> anyhow::Result<()> {
-    let start = Ctx {
-        site,
-        page: PageCtx::generated(site.title, "index.html"),
-        root: "",
-        nav: nav.html(None, ""),
-        prev: None,
-        next: None,
-    };
-    write_file(
-        &dir.join("index.html"),
-        render(theme, "page.html", &start)?.as_bytes(),
-    )
 }
 
 #[derive(Serialize)]
