@@ -252,12 +252,12 @@ fn odd_but_valid_input_builds() {
 #[test]
 fn template_errors_fail_the_build_and_keep_the_old_output() {
     let root = site(&[
-        ("content/a.md", b"# A\n"),
+        ("content/_index.md", b"# A\n"),
         ("templates/page.html", b"<p>{{ page.no_such_field.x }}</p>"),
     ]);
     let out = previous_output(root.path());
     build(root.path(), &out).code(2).stderr(
-        predicate::str::contains("content/a.md").and(predicate::str::contains("page.html")),
+        predicate::str::contains("content/_index.md").and(predicate::str::contains("page.html")),
     );
     assert_untouched(&out);
     let root = site(&[
