@@ -1,5 +1,5 @@
 //! One bash session per chain: a `bash --noprofile --norc` in its own process group, in the
-//! sandbox's environment. Each command is written to a file and sourced into that shell, so
+//! sandbox's environment. Each command is written to a file, read and evaluated in that shell, so
 //! `cd`, `export`, functions and `$?` carry over exactly as when a reader types them one after
 //! another. The command's stdout and stderr go to one file opened in append mode (so they
 //! interleave as on a terminal, and the askpass program can append prompts to the same stream);
@@ -137,7 +137,7 @@ impl Session {
         self.dead.as_deref()
     }
 
-    /// Runs `script` in the shell (sourced: state persists) until it ends or `deadline`.
+    /// Runs `script` in the shell (as `mode` says) until it ends or `deadline`.
     /// `askpass` decides whether git may prompt through the harness's askpass program.
     pub fn run(
         &mut self,
