@@ -98,13 +98,14 @@ fn failures_name_the_place_the_command_and_a_diff() {
     let expect = [
         "content/fail.md:7: fail::wrong_output::wrong_output failed\ncontent/fail.md:8: $ echo actual\n  output differs:\n",
         "       1      - expected\n            1 + actual\n",
-        "content/fail.md:15: $ true\n  exit status 0, expected 2\n",
-        "content/fail.md:19: fail::wrong_status::script_fails failed\n  exit status 1, expected 0\n  output:\n    about to fail\n",
-        "---- fail::a_broken_chain::after_broken ----\nstep fail::a_broken_chain::broken_step at content/fail.md:26 failed: `$ cd does-not-exist` exited with 1, expected 0\n",
+        "content/fail.md:22: $ true\n  exit status 0, expected 2\n",
+        "content/fail.md:26: fail::wrong_status::script_fails failed\n  exit status 1, expected 0\n  output:\n    about to fail\n",
+        "---- fail::a_broken_chain::after_broken ----\nstep fail::a_broken_chain::broken_step at content/fail.md:33 failed: `$ cd does-not-exist` exited with 1, expected 0\n",
         "            1 + bash: cd: does-not-exist: No such file or directory\n",
-        "content/fail.md:38: $ (sleep 7.123; echo late) & sleep 30\n  timed out after 500ms; its process group was killed\n",
+        "content/fail.md:45: $ (sleep 7.123; echo late) & sleep 30\n  timed out after 500ms; its process group was killed\n",
         "the chain's shell is gone: timed out after 500ms",
-        "0 passed; 7 failed; 0 ignored",
+        "1 passed; 7 failed; 0 ignored",
+        "test fail::wrong_output::after_wrong_output ... ok\n",
     ];
     for piece in expect {
         assert!(stdout.contains(piece), "missing {piece:?} in:\n{stdout}");

@@ -76,7 +76,7 @@ fn a_failing_replayed_step_is_named() {
     let (code, out) = harness("snippets-failing", &["--exact", name]);
     assert_eq!(code, Some(101), "{out}");
     assert!(
-        out.contains("step fail::a_broken_chain::broken_step at content/fail.md:26 failed"),
+        out.contains("step fail::a_broken_chain::broken_step at content/fail.md:33 failed"),
         "{out}"
     );
 }
