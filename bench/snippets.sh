@@ -71,7 +71,8 @@ proxy=$(sed -n 's/.*export HTTPS_PROXY=\([^ ]*\) GIT_SSL_CAINFO=\(.*\)$/\1/p' "$
 ca=$(sed -n 's/.*export HTTPS_PROXY=\([^ ]*\) GIT_SSL_CAINFO=\(.*\)$/\2/p' "$out")
 home="$WORK/typed-home"
 mkdir -p "$home"
-printf '#!/bin/sh\ncase "$1" in Username*) echo username;; *) echo ATATT-made-up-api-token-read-write;; esac\n' > "$home/askpass"
+token=$(awk '$NF == "$BITBUCKET_API_TOKEN" && $2 == "/" { print $3 }' "$out")
+printf '#!/bin/sh\ncase "$1" in Username*) echo username;; *) echo %s;; esac\n' "$token" > "$home/askpass"
 chmod +x "$home/askpass"
 {
     echo "rm -rf '$home/work' && mkdir -p '$home/work' && cd '$home/work'"
