@@ -200,7 +200,9 @@ fn code_block_without_language_is_an_error_with_its_line() {
     let out = previous_output(root.path());
     build(root.path(), &out)
         .code(2)
-        .stderr(predicate::str::contains("content/a.md:7:1: "));
+        .stderr(predicate::str::contains(
+            "content/a.md:7:4: code block without a language",
+        ));
     assert_untouched(&out);
 }
 
