@@ -71,8 +71,10 @@ for path in sys.argv[1:]:
 PY
 kill "$MOCK"; wait "$MOCK" 2>/dev/null || true; MOCK=
 
-echo "== start-up to first request served (fresh root: creates the built-in repositories)"
+echo "== start-up to first request served (fresh temp root: /dev/shm unless TMPDIR is set)"
 python3 bench/remote_startup.py "$BIN" 20
+echo "== start-up to first request served (fresh temp root on disk, TMPDIR=/tmp)"
+TMPDIR=/tmp python3 bench/remote_startup.py "$BIN" 20
 echo "== start-up to first request served (existing root)"
 mkdir -p "$W/warm"
 python3 bench/remote_startup.py "$BIN" 1 "$W/warm" >/dev/null

@@ -82,12 +82,18 @@ fn a_symlink_out_of_the_root_gets_404() {
     evil.path = "evil/out".into();
     scenario.repositories.push(evil);
     let env = Env::with(MockRemote::builder().scenario(scenario));
-    let outside = tempfile::tempdir().unwrap();
-    let target = outside.path().join("out.git");
+    // Move the repository next to the root (same filesystem), and link to it from inside.
+    let target = env.remote.root().parent().unwrap().join("out.git");
+    assert!(!target.starts_with(env.remote.root()));
     std::fs::rename(env.bare("evil/out"), &target).unwrap();
     std::os::unix::fs::symlink(&target, env.bare("evil/out")).unwrap();
     let answer = get(&env, "/evil/out.git/info/refs?service=git-upload-pack");
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    // The same repository linked from inside the root is served: the 404 was the symlink's.
+    std::fs::remove_file(env.bare("evil/out")).unwrap();
+    std::fs::rename(&target, env.bare("evil/out")).unwrap();
+    let answer = get(&env, "/evil/out.git/info/refs?service=git-upload-pack");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:.80}");
 }
 
 #[test]
