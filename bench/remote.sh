@@ -45,21 +45,21 @@ for _ in $(seq 100); do grep -q "^Ready" "$W/mock.log" 2>/dev/null && break; sle
 URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$W/mock.log" | head -1)
 echo "mock: $URL"
 MAP="-c url.$URL/.insteadOf=https://bitbucket.org/"
-CRED="-c credential.helper=!f(){ echo username=username; echo password=made-up-bench-token; };f"
+CRED='!f(){ echo username=username; echo password=made-up-bench-token; };f'
 SINK=$W/root/username/sink.git
 
 echo "== clone (bare, whole history)"
 hyperfine --runs "$RUNS" --warmup 1 --export-json "$W/clone.json" \
   --prepare "rm -rf $W/c" \
   -n "file:// --no-local" "git clone -q --bare --no-local file://$SRC $W/c" \
-  -n "mock (smart HTTP)" "git $MAP '$CRED' clone -q --bare https://bitbucket.org/username/bench.git $W/c"
+  -n "mock (smart HTTP)" "git $MAP -c 'credential.helper=$CRED' clone -q --bare https://bitbucket.org/username/bench.git $W/c"
 
 echo "== push (whole history into an empty repository)"
 git clone -q --bare --no-local "file://$SRC" "$W/local.git"
 hyperfine --runs "$RUNS" --warmup 1 --export-json "$W/push.json" \
   --prepare "rm -rf $SINK && git init -q --bare -b main $SINK" \
   -n "file://" "git --git-dir=$W/local.git push -q file://$SINK main" \
-  -n "mock (smart HTTP)" "git --git-dir=$W/local.git $MAP '$CRED' push -q https://bitbucket.org/username/sink.git main"
+  -n "mock (smart HTTP)" "git --git-dir=$W/local.git $MAP -c 'credential.helper=$CRED' push -q https://bitbucket.org/username/sink.git main"
 
 python3 - "$W/clone.json" "$W/push.json" <<'PY'
 import json, statistics, sys
@@ -71,8 +71,10 @@ for path in sys.argv[1:]:
 PY
 kill "$MOCK"; wait "$MOCK" 2>/dev/null || true; MOCK=
 
-echo "== start-up to first request served (fresh root: creates the built-in repositories)"
+echo "== start-up to first request served (fresh temp root: /dev/shm unless TMPDIR is set)"
 python3 bench/remote_startup.py "$BIN" 20
+echo "== start-up to first request served (fresh temp root on disk, TMPDIR=/tmp)"
+TMPDIR=/tmp python3 bench/remote_startup.py "$BIN" 20
 echo "== start-up to first request served (existing root)"
 mkdir -p "$W/warm"
 python3 bench/remote_startup.py "$BIN" 1 "$W/warm" >/dev/null

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a git fast-import stream to stdout: N commits on main, each rewriting one of 50 files
-with ~5 KB of incompressible, reproducible bytes (base64 of a seeded PRNG), fixed dates.
+with ~6 KB of incompressible, reproducible bytes (base64 of a seeded PRNG), fixed dates.
 Usage: remote_repo.py [COMMITS] | git --git-dir=REPO fast-import --quiet"""
 import base64, random, sys
 
@@ -8,7 +8,7 @@ commits = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
 rng = random.Random(42)
 out = sys.stdout.buffer
 for i in range(commits):
-    data = base64.encodebytes(rng.randbytes(3800))
+    data = base64.encodebytes(rng.randbytes(4600))
     when = 1767225600 + 60 * i
     msg = f"commit {i}\n".encode()
     out.write(b"commit refs/heads/main\n")

@@ -5,7 +5,7 @@ comes back; prints the median, min and max over RUNS runs, in milliseconds.
 Usage: remote_startup.py HELPSITE_BINARY RUNS [ROOT]"""
 import os, signal, socket, statistics, subprocess, sys, tempfile, time
 
-binary, runs = sys.argv[1], int(sys.argv[2])
+binary, runs = os.path.abspath(sys.argv[1]), int(sys.argv[2])
 root = sys.argv[3] if len(sys.argv) > 3 else None
 
 def free_port():

@@ -18,10 +18,7 @@ fn main() -> anyhow::Result<()> {
     let site = Site::load(&PathBuf::from(root))?;
     let rendered = site.render()?;
     let loaded = t.elapsed();
-    let urls: Vec<String> = rendered
-        .iter()
-        .map(|r| page_url(&site.corpus.pages[r.page].rel))
-        .collect();
+    let urls: Vec<String> = site.corpus.pages.iter().map(|p| p.url.clone()).collect();
     let t = Instant::now();
     let script = search::index_script(&site.corpus, &rendered, &urls);
     let indexed = t.elapsed();
@@ -34,13 +31,4 @@ fn main() -> anyhow::Result<()> {
         script.len()
     );
     Ok(())
-}
-
-/// `guide/fix.md` → `guide/fix.html`, `guide/_index.md` → `guide/index.html`.
-fn page_url(rel: &str) -> String {
-    let stem = rel.trim_end_matches(".md");
-    let stem = stem
-        .strip_suffix("_index")
-        .map_or(stem.to_string(), |s| format!("{s}index"));
-    format!("{stem}.html")
 }

@@ -11,7 +11,31 @@ use crate::{
     content::{self, Corpus},
     markdown::{self, RenderedPage},
     output,
+    snippets::FenceError,
 };
+
+/// Every malformed fence of a site, in page order; shown one per line (the first 50).
+#[derive(Debug, thiserror::Error)]
+pub struct FenceErrors(pub Vec<FenceError>);
+
+impl std::fmt::Display for FenceErrors {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        const SHOWN: usize = 50;
+        for (i, err) in self.0.iter().take(SHOWN).enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{err}")?;
+        }
+        if self.0.len() > SHOWN {
+            write!(f, "\n… and {} more", self.0.len() - SHOWN)?;
+        }
+        if self.0.len() > 1 {
+            write!(f, "\n{} malformed code blocks", self.0.len())?;
+        }
+        Ok(())
+    }
+}
 
 /// A loaded site, ready to render.
 #[derive(Debug)]
@@ -44,15 +68,28 @@ impl Site {
         })
     }
 
-    /// Renders every page (in parallel, in reading order); errors name file:line:column.
+    /// Renders every page (in parallel, in reading order). Malformed fences are errors; all of
+    /// them are reported, in page order, each as `file:line:column: …` ([`FenceErrors`]).
     pub fn render(&self) -> anyhow::Result<Vec<RenderedPage>> {
         let pages = &self.corpus.pages;
-        let rendered: Result<Vec<_>, _> = pages
+        let results: Vec<_> = pages
             .par_iter()
             .enumerate()
             .map(|(i, page)| markdown::render(i, page))
             .collect();
-        Ok(rendered?)
+        let mut rendered = Vec::with_capacity(results.len());
+        let mut errors = Vec::new();
+        for result in results {
+            match result {
+                Ok(page) => rendered.push(page),
+                Err(err) => errors.push(err),
+            }
+        }
+        if errors.is_empty() {
+            Ok(rendered)
+        } else {
+            Err(FenceErrors(errors).into())
+        }
     }
 
     /// Marks every snippet from a test report (verified, failing, not run) and adds the

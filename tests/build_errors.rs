@@ -207,6 +207,21 @@ fn code_block_without_language_is_an_error_with_its_line() {
 }
 
 #[test]
+fn every_malformed_fence_is_listed_in_page_order() {
+    let root = site(&[
+        ("content/a.md", b"```\nx\n```\n"),
+        ("content/b.md", b"ok\n\n```\ny\n```\n"),
+    ]);
+    let out = root.path().join("public");
+    let stderr = build(root.path(), &out).code(2).get_output().stderr.clone();
+    let stderr = String::from_utf8(stderr).unwrap();
+    let a = stderr.find("content/a.md:1:").expect(&stderr);
+    let b = stderr.find("content/b.md:3:").expect(&stderr);
+    assert!(a < b, "{stderr}");
+    assert!(stderr.contains("2 malformed code blocks"), "{stderr}");
+}
+
+#[test]
 fn odd_but_valid_input_builds() {
     let root = site(&[
         ("content/empty.md", b""),
@@ -232,6 +247,26 @@ fn odd_but_valid_input_builds() {
             .unwrap()
             .contains("<title>CRLF · Help</title>")
     );
+}
+
+#[test]
+fn template_errors_fail_the_build_and_keep_the_old_output() {
+    let root = site(&[
+        ("content/_index.md", b"# A\n"),
+        ("templates/page.html", b"<p>{{ page.no_such_field.x }}</p>"),
+    ]);
+    let out = previous_output(root.path());
+    build(root.path(), &out).code(2).stderr(
+        predicate::str::contains("content/_index.md").and(predicate::str::contains("page.html")),
+    );
+    assert_untouched(&out);
+    let root = site(&[
+        ("content/a.md", b"# A\n"),
+        ("templates/page.html", b"{% if %}"),
+    ]);
+    build(root.path(), &root.path().join("public"))
+        .code(2)
+        .stderr(predicate::str::contains("compiling the templates"));
 }
 
 #[test]

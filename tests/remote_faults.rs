@@ -53,13 +53,25 @@ fn traversal_and_absolute_paths_get_404() {
         "/username/%2e%2e/info/refs?service=git-upload-pack",
         "/%2e%2e/%2e%2e/info/refs?service=git-upload-pack",
         "//etc/passwd/info/refs?service=git-upload-pack",
-        "http://127.0.0.1/etc/passwd",
         "/username/demo.git/objects/info/packs",
         "/username/demo.git/config",
     ] {
         let answer = get(&env, target);
         assert!(answer.starts_with("HTTP/1.1 404"), "{target}: {answer}");
     }
+    // Absolute-form (proxy) requests: only the profile hosts are answered.
+    let answer = get(&env, "http://127.0.0.1/etc/passwd");
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    let answer = get(
+        &env,
+        "http://example.com/username/demo.git/info/refs?service=git-upload-pack",
+    );
+    assert!(answer.starts_with("HTTP/1.1 403"), "{answer}");
+    let answer = get(
+        &env,
+        "http://bitbucket.org/username/demo.git/info/refs?service=git-upload-pack",
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:.80}");
     still_serves(&env);
 }
 
@@ -70,12 +82,18 @@ fn a_symlink_out_of_the_root_gets_404() {
     evil.path = "evil/out".into();
     scenario.repositories.push(evil);
     let env = Env::with(MockRemote::builder().scenario(scenario));
-    let outside = tempfile::tempdir().unwrap();
-    let target = outside.path().join("out.git");
+    // Move the repository next to the root (same filesystem), and link to it from inside.
+    let target = env.remote.root().parent().unwrap().join("out.git");
+    assert!(!target.starts_with(env.remote.root()));
     std::fs::rename(env.bare("evil/out"), &target).unwrap();
     std::os::unix::fs::symlink(&target, env.bare("evil/out")).unwrap();
     let answer = get(&env, "/evil/out.git/info/refs?service=git-upload-pack");
     assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    // The same repository linked from inside the root is served: the 404 was the symlink's.
+    std::fs::remove_file(env.bare("evil/out")).unwrap();
+    std::fs::rename(&target, env.bare("evil/out")).unwrap();
+    let answer = get(&env, "/evil/out.git/info/refs?service=git-upload-pack");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer:.80}");
 }
 
 #[test]

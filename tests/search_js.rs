@@ -158,10 +158,15 @@ fn hostile_titles_come_back_as_text() {
 
 const DOM_JS: &str = include_str!("search_js_dom.js");
 
+/// Runs the fake page (`lazy`: without search-index.js preloaded) with the query `alert`.
+fn page(mode: &str) -> Value {
+    let (_dir, index, search) = build_fixture();
+    node(DOM_JS, &[index.as_str(), search.as_str(), "alert", mode])
+}
+
 #[test]
 fn the_page_renders_results_as_text_with_relative_links() {
-    let (_dir, index, search) = build_fixture();
-    let out = node(DOM_JS, &[index.as_str(), search.as_str(), "alert"]);
+    let out = page("eager");
     assert_eq!(
         out["created"]
             .as_array()
@@ -173,10 +178,9 @@ fn the_page_renders_results_as_text_with_relative_links() {
         first["href"], "../guide/hostile.html#img-src-x-onerror-alert-2-heading",
         "{out:#}"
     );
-    assert_eq!(
-        first["text"],
-        "<script>alert(1)</script> & <b>bold</b> titles › <img src=x onerror=alert(2)> heading"
-    );
+    let shown =
+        "<script>alert(1)</script> & <b>bold</b> titles › <img src=x onerror=alert(2)> heading";
+    assert_eq!(first["text"], shown);
     assert_eq!(out["results"].as_array().map(Vec::len), Some(1), "{out:#}");
     assert_eq!(
         out["status"],
@@ -188,4 +192,20 @@ fn the_page_renders_results_as_text_with_relative_links() {
     );
     assert_eq!(out["afterSlash"], "search-input", "/ focuses the box");
     assert_eq!(out["afterEscape"], json!({"value": "", "hidden": true}));
+}
+
+#[test]
+fn without_a_preloaded_index_the_page_loads_it_on_first_use() {
+    let out = page("lazy");
+    assert_eq!(
+        out["scripts"],
+        json!(["../static/search-index.js"]),
+        "one script, relative: {out:#}"
+    );
+    assert_eq!(out["statusWhileLoading"], "Loading the search index…");
+    assert_eq!(
+        out["status"], "1 result. Arrow keys to move, Enter to open.",
+        "{out:#}"
+    );
+    assert_eq!(out["results"], page("eager")["results"]);
 }

@@ -1,10 +1,12 @@
 // Used by tests/search_js.rs: runs search-index.js and search.js in a node vm with a minimal fake
 // DOM (only what search.js touches; innerHTML throws), types a query, presses keys, and prints
-// what a reader would see as JSON. usage: node -e "$(cat this)" INDEX SEARCH_JS QUERY
+// what a reader would see as JSON. usage: node -e "$(cat this)" INDEX SEARCH_JS QUERY [lazy]
+// With `lazy` the page has not loaded INDEX: search.js must add its <script> on first use.
 const vm = require('vm');
 const fs = require('fs');
-const [indexPath, searchPath, query] = process.argv.slice(1);
+const [indexPath, searchPath, query, mode] = process.argv.slice(1);
 const created = [];
+const scripts = [];
 
 class Text { constructor(t) { this.data = String(t); } get textContent() { return this.data; } }
 class Element {
@@ -37,7 +39,7 @@ class Element {
 const document = {
   readyState: 'complete', activeElement: null, listeners: {},
   currentScript: { getAttribute: n => (n === 'src' ? '../static/search.js' : null) },
-  documentElement: new Element('html'), body: new Element('body'),
+  documentElement: new Element('html'), body: new Element('body'), head: new Element('head'),
   createElement(tag) { created.push(tag.toUpperCase()); return new Element(tag); },
   createTextNode(t) { return new Text(t); },
   getElementById(id) { return byId[id] || null; },
@@ -56,13 +58,23 @@ byId['search-results'].hidden = true;
 
 class Event { constructor(type, init) { this.type = type; Object.assign(this, init || {}); } preventDefault() { this.prevented = true; } }
 const ctx = vm.createContext({ document, Event });
-vm.runInContext(fs.readFileSync(indexPath, 'utf8'), ctx);
+const loadIndex = () => vm.runInContext(fs.readFileSync(indexPath, 'utf8'), ctx);
+// A <script> added to <head> "loads" on the next tick, as in a browser.
+document.head.appendChild = function (c) {
+  Element.prototype.appendChild.call(this, c);
+  if (c.tagName === 'SCRIPT') { scripts.push(c.src); setTimeout(() => { loadIndex(); c.onload(); }, 0); }
+  return c;
+};
+if (mode !== 'lazy') loadIndex();
 vm.runInContext(fs.readFileSync(searchPath, 'utf8'), ctx, { filename: searchPath });
 
+(async () => {
 const input = byId['search-input'];
 const list = byId['search-results'];
 input.value = query;
 input.dispatchEvent(new Event('input'));
+const statusWhileLoading = byId['search-status'].textContent;
+await new Promise(r => setTimeout(r, 20));
 const results = list.children.map(li => {
   const a = li.children[0];
   return { href: a.href, text: a.children[0].textContent, excerpt: a.children[1].textContent };
@@ -76,4 +88,5 @@ document.listeners.keydown.forEach(f => f(new Event('keydown', { key: '/', targe
 const afterSlash = document.activeElement && document.activeElement.id;
 input.dispatchEvent(new Event('keydown', { key: 'Escape' }));
 const afterEscape = { value: input.value, hidden: list.hidden };
-console.log(JSON.stringify({ created, results, status, afterArrowDown, afterSlash, afterEscape }));
+console.log(JSON.stringify({ created, scripts, statusWhileLoading, results, status, afterArrowDown, afterSlash, afterEscape }));
+})();

@@ -57,6 +57,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
         "kinds::a_fresh_chain::console_2",
         "kinds::the_mock_remote::clone_with_token",
         "kinds::the_mock_remote::push_with_token",
+        "kinds::deleting_the_working_directory::deletes_its_workdir",
     ] {
         assert!(
             stdout.contains(&format!("test {name} ... ok\n")),
@@ -71,7 +72,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
         "text blocks are not tests:\n{stdout}"
     );
     assert!(
-        stdout.contains("13 passed; 0 failed; 1 ignored"),
+        stdout.contains("14 passed; 0 failed; 1 ignored"),
         "{stdout}"
     );
 
@@ -80,7 +81,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
     assert_eq!(json["version"], 1);
     assert_eq!(json["profile"], "bitbucket");
     let entries = json["snippets"].as_array().unwrap();
-    assert_eq!(entries.len(), 14);
+    assert_eq!(entries.len(), 15);
     let basics = &entries[0];
     assert_eq!(basics["name"], "kinds::console_transcripts::basics");
     assert_eq!(basics["file"], "content/kinds.md");
@@ -97,13 +98,14 @@ fn failures_name_the_place_the_command_and_a_diff() {
     let expect = [
         "content/fail.md:7: fail::wrong_output::wrong_output failed\ncontent/fail.md:8: $ echo actual\n  output differs:\n",
         "       1      - expected\n            1 + actual\n",
-        "content/fail.md:15: $ true\n  exit status 0, expected 2\n",
-        "content/fail.md:19: fail::wrong_status::script_fails failed\n  exit status 1, expected 0\n  output:\n    about to fail\n",
-        "---- fail::a_broken_chain::after_broken ----\nstep fail::a_broken_chain::broken_step at content/fail.md:26 failed: `$ cd does-not-exist` exited with 1, expected 0\n",
+        "content/fail.md:22: $ true\n  exit status 0, expected 2\n",
+        "content/fail.md:26: fail::wrong_status::script_fails failed\n  exit status 1, expected 0\n  output:\n    about to fail\n",
+        "---- fail::a_broken_chain::after_broken ----\nstep fail::a_broken_chain::broken_step at content/fail.md:33 failed: `$ cd does-not-exist` exited with 1, expected 0\n",
         "            1 + bash: cd: does-not-exist: No such file or directory\n",
-        "content/fail.md:38: $ (sleep 7.123; echo late) & sleep 30\n  timed out after 500ms; its process group was killed\n",
+        "content/fail.md:45: $ (sleep 7.123; echo late) & sleep 30\n  timed out after 500ms; its process group was killed\n",
         "the chain's shell is gone: timed out after 500ms",
-        "0 passed; 7 failed; 0 ignored",
+        "1 passed; 7 failed; 0 ignored",
+        "test fail::wrong_output::after_wrong_output ... ok\n",
     ];
     for piece in expect {
         assert!(stdout.contains(piece), "missing {piece:?} in:\n{stdout}");
@@ -126,7 +128,7 @@ fn network_is_refused_and_host_credentials_stay_unread() {
     // Valid on the mock: if the sandbox could read them, the clone would succeed and fail the test.
     std::fs::write(
         home.path().join(".git-credentials"),
-        format!("https://username:ATATT-made-up-api-token-read-write@bitbucket.org\n# {marker}\n"),
+        format!("https://username:fixture-made-up-api-token@bitbucket.org\n# {marker}\n"),
     )
     .unwrap();
     let gitconfig = format!("[credential]\n\thelper = store\n[user]\n\tname = {marker}\n");
@@ -136,6 +138,20 @@ fn network_is_refused_and_host_credentials_stay_unread() {
     let stdout = stdout_of(&mut cmd, 0);
     assert!(stdout.contains("2 passed; 0 failed"), "{stdout}");
     assert!(!stdout.contains(marker));
+}
+
+#[test]
+fn the_site_scenario_and_page_dates_reach_the_mock() {
+    // helpsite.toml's [remote] holds an app password: accepted on a page dated 2026-05-01
+    // (`[snippets] as_of`), refused with 410 on the scenario's own date, 2026-11-28.
+    let stdout = stdout_of(helpsite_test(&fixture("snippets-kinds")).arg("dated::"), 0);
+    assert!(
+        stdout.contains("test dated::app_passwords_still_worked_in_may_2026::console_1 ... ok")
+    );
+    assert!(
+        stdout.contains("test undated::app_passwords_are_gone_in_november_2026::console_1 ... ok")
+    );
+    assert!(stdout.contains("2 passed; 0 failed"), "{stdout}");
 }
 
 #[test]
@@ -183,6 +199,10 @@ fn malformed_fences_and_transcripts_are_errors_with_a_position() {
             "+++\ntitle = \"x\"\n[snippets]\nprofile = \"gitea\"\n+++\n```sh\ntrue\n```\n",
             "[snippets]: profile `gitea`",
         ),
+        (
+            "# A\n\n```sh {name=x}\n```\n\n```sh {name=x}\n```\n",
+            "content/bad.md:6: test name `bad::a::x` is already used at content/bad.md:3",
+        ),
     ];
     for (page, message) in cases {
         let site = site_with(page);
@@ -191,4 +211,44 @@ fn malformed_fences_and_transcripts_are_errors_with_a_position() {
         assert_eq!(out.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains(message), "want {message:?} in:\n{stderr}");
     }
+}
+
+fn running(pattern: &str) -> bool {
+    let ps = std::process::Command::new("ps")
+        .args(["-eo", "args"])
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&ps.stdout)
+        .lines()
+        .any(|l| l.contains(pattern))
+}
+
+#[test]
+fn ctrl_c_kills_the_snippet_shells_and_exits_130() {
+    let site = site_with("# Hang\n\n```console {timeout=60s}\n$ sleep 31.4159\n```\n");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("helpsite"))
+        .args(["test", "--root"])
+        .arg(site.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !running("sleep 31.4159") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the snippet never started"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let pid = child.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(
+        !running("sleep 31.4159"),
+        "the snippet's process outlived the interrupt"
+    );
 }

@@ -47,7 +47,7 @@ fn lists_one_test_per_snippet_in_nextest_terse_format() {
     let (code, out) = harness("snippets-kinds", &["--list", "--format", "terse"]);
     assert_eq!(code, Some(0), "{out}");
     let lines: Vec<&str> = out.lines().collect();
-    assert_eq!(lines.len(), 16, "{out}");
+    assert_eq!(lines.len(), 19, "{out}");
     assert!(lines.contains(&"kinds::console_transcripts::basics: test"));
     assert!(lines.contains(&"kinds::the_mock_remote::push_with_token: test"));
     assert!(lines.contains(&"network::other_hosts_are_refused::console_1: test"));
@@ -65,7 +65,7 @@ fn exact_runs_one_snippet_after_replaying_its_chain() {
     let (code, out) = harness("snippets-kinds", &["--exact", name, "--nocapture"]);
     assert_eq!(code, Some(0), "{out}");
     assert!(
-        out.contains("1 passed; 0 failed; 0 ignored; 0 measured; 15 filtered out"),
+        out.contains("1 passed; 0 failed; 0 ignored; 0 measured; 18 filtered out"),
         "{out}"
     );
 }
@@ -76,7 +76,7 @@ fn a_failing_replayed_step_is_named() {
     let (code, out) = harness("snippets-failing", &["--exact", name]);
     assert_eq!(code, Some(101), "{out}");
     assert!(
-        out.contains("step fail::a_broken_chain::broken_step at content/fail.md:26 failed"),
+        out.contains("step fail::a_broken_chain::broken_step at content/fail.md:33 failed"),
         "{out}"
     );
 }

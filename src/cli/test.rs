@@ -43,6 +43,7 @@ pub struct Args {
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
+    crate::snippets::cleanup::on_interrupt();
     let mut suite = Suite::load(&args.root)?;
     if let Some(path) = &args.scenario {
         suite.set_scenario(Scenario::load(path)?);
@@ -55,6 +56,7 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
         })
         .collect();
     let results = run_all(&suite, &selected);
+    crate::snippets::cleanup::exit_if_interrupted();
     suite.shutdown();
     let failed = print_results(&suite, &results);
     print_summary(&results, started);

@@ -136,11 +136,10 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
 }
 
 /// The start page (`index.html`) of a site whose content has no `_index.md`: the site's title
-/// and the navigation, so `public/index.html` always exists.
+/// and the navigation, so `public/index.html` always exists. It has no source file.
 fn start_page(config: &Config) -> Page {
     let front = FrontMatter {
         title: config.title.clone(),
-        weight: i64::MIN,
         ..FrontMatter::default()
     };
     let mut page = Page::new("_index.md", front, String::new(), 1);

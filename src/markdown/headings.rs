@@ -27,13 +27,7 @@ pub fn pass(events: Vec<Located<'_>>) -> (Vec<Located<'_>>, Vec<Heading>, Vec<Sp
         match event {
             Event::Start(Tag::Heading { level, classes, .. }) => {
                 let (id, text) = ids.next().unwrap_or_default();
-                let mut html = format!("<{level} id=\"");
-                let _ = escape_html(&mut html, &id);
-                if !classes.is_empty() {
-                    html.push_str("\" class=\"");
-                    let _ = escape_html(&mut html, &classes.join(" "));
-                }
-                html.push_str("\">");
+                let html = open_tag(&level.to_string(), &id, &classes.join(" "));
                 out.push((Event::Html(CowStr::from(html)), offset));
                 current = Some((level as u8, id, text, offset));
             }
@@ -41,11 +35,7 @@ pub fn pass(events: Vec<Located<'_>>) -> (Vec<Located<'_>>, Vec<Heading>, Vec<Sp
                 let Some((level_n, id, text, start)) = current.take() else {
                     continue;
                 };
-                let mut html = String::from(" <a class=\"permalink\" href=\"#");
-                let _ = escape_html(&mut html, &id);
-                html.push_str(&format!(
-                    "\" aria-label=\"Permalink to this section\">#</a></{level}>\n"
-                ));
+                let html = close_tag(&level.to_string(), &id);
                 out.push((Event::Html(CowStr::from(html)), offset));
                 headings.push(Heading {
                     level: level_n,
@@ -66,6 +56,28 @@ pub fn pass(events: Vec<Located<'_>>) -> (Vec<Located<'_>>, Vec<Heading>, Vec<Sp
         }
     }
     (out, headings, spans)
+}
+
+/// `<h2 id="ID" class="…">`.
+fn open_tag(tag: &str, id: &str, classes: &str) -> String {
+    let mut html = format!("<{tag} id=\"");
+    let _ = escape_html(&mut html, id);
+    if !classes.is_empty() {
+        html.push_str("\" class=\"");
+        let _ = escape_html(&mut html, classes);
+    }
+    html.push_str("\">");
+    html
+}
+
+/// The permalink and `</h2>`.
+fn close_tag(tag: &str, id: &str) -> String {
+    let mut html = String::from(" <a class=\"permalink\" href=\"#");
+    let _ = escape_html(&mut html, id);
+    html.push_str("\" aria-label=\"Permalink to this section\">#</a></");
+    html.push_str(tag);
+    html.push_str(">\n");
+    html
 }
 
 /// (id, plain text) per heading, in order: explicit ids claimed first, slugs around them.

@@ -17,52 +17,42 @@ pub fn pass<'a>(
     let mut links = Vec::new();
     let out = events
         .into_iter()
-        .map(|(event, offset)| match event {
+        .map(|(event, offset)| {
+            let (Event::Start(Tag::Link { dest_url, .. })
+            | Event::Start(Tag::Image { dest_url, .. })) = &event
+            else {
+                return (event, offset);
+            };
+            let target = dest_url.to_string();
+            links.push(Link {
+                target,
+                line: line_at(offset),
+            });
+            (rewrite_link(event, page_rel), offset)
+        })
+        .collect();
+    (out, links)
+}
+
+/// A link event with its Markdown target replaced by the rendered page's URL.
+fn rewrite_link<'a>(event: Event<'a>, page_rel: &str) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest_url = rewrite(&dest_url, page_rel).map_or(dest_url, CowStr::from);
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                links.push(Link {
-                    target: dest_url.to_string(),
-                    line: line_at(offset),
-                });
-                let dest_url = rewrite(&dest_url, page_rel).map_or(dest_url, CowStr::from);
-                (
-                    Event::Start(Tag::Link {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }),
-                    offset,
-                )
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                links.push(Link {
-                    target: dest_url.to_string(),
-                    line: line_at(offset),
-                });
-                (
-                    Event::Start(Tag::Image {
-                        link_type,
-                        dest_url,
-                        title,
-                        id,
-                    }),
-                    offset,
-                )
-            }
-            event => (event, offset),
-        })
-        .collect();
-    (out, links)
+            })
+        }
+        event => event,
+    }
 }
 
 /// Whether a link leaves the site (`https:`, `mailto:`, `//host`).

@@ -14,9 +14,21 @@ pub struct Staging {
 
 impl Staging {
     /// Creates the staging folder next to `out` (same file system, so the swap is a rename).
-    pub fn new(out: &Path) -> anyhow::Result<Staging> {
+    /// `keep` are folders the swap must never replace or land in (the site's sources).
+    pub fn new(out: &Path, keep: &[&Path]) -> anyhow::Result<Staging> {
         if out.exists() && !out.is_dir() {
             bail!("{} exists and is not a folder", out.display());
+        }
+        let out_abs = absolute(out);
+        for source in keep.iter().filter(|p| p.exists()) {
+            let source = absolute(source);
+            if source.starts_with(&out_abs) || out_abs.starts_with(&source) {
+                bail!(
+                    "refusing to write the site to {}: it would replace or land in {}",
+                    out.display(),
+                    source.display()
+                );
+            }
         }
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
@@ -64,6 +76,17 @@ impl Staging {
     }
 }
 
+/// `path` made absolute and, as far as it exists, free of symlinks and `..`.
+fn absolute(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !parent.as_os_str().is_empty() => absolute(parent).join(name),
+        _ => std::env::current_dir().map_or_else(|_| path.to_path_buf(), |cwd| cwd.join(path)),
+    }
+}
+
 /// Temporary folders are private (0700); a published site is not.
 fn make_readable(dir: &Path) -> anyhow::Result<()> {
     #[cfg(unix)]
@@ -85,14 +108,14 @@ mod tests {
         let out = tmp.path().join("public");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("old.html"), "old").unwrap();
-        let staging = Staging::new(&out).unwrap();
+        let staging = Staging::new(&out, &[]).unwrap();
         std::fs::write(staging.path().join("new.html"), "new").unwrap();
         drop(staging);
         assert!(
             out.join("old.html").exists(),
             "a dropped staging leaves the old site"
         );
-        let staging = Staging::new(&out).unwrap();
+        let staging = Staging::new(&out, &[]).unwrap();
         std::fs::write(staging.path().join("new.html"), "new").unwrap();
         staging.commit().unwrap();
         assert!(out.join("new.html").exists() && !out.join("old.html").exists());

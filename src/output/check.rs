@@ -104,3 +104,70 @@ impl<'a> Targets<'a> {
         Err(format!("no heading '{fragment}' in content/{rel}"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::{FrontMatter, Page};
+    use crate::markdown::render;
+
+    fn site(pages: &[(&str, &str)], assets: &[&str]) -> Vec<String> {
+        let pages: Vec<Page> = pages
+            .iter()
+            .map(|(rel, body)| Page::new(rel, FrontMatter::default(), body.to_string(), 1))
+            .collect();
+        let rendered: Vec<_> = pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| render(i, p).unwrap())
+            .collect();
+        let corpus = Corpus {
+            root: ".".into(),
+            config: Config::default(),
+            pages,
+            assets: assets.iter().map(|a| a.to_string()).collect(),
+            drafts: vec!["old.md".into()],
+        };
+        broken_links(&corpus, &rendered)
+    }
+
+    #[test]
+    fn good_links_pass() {
+        let broken = site(
+            &[
+                (
+                    "a.md",
+                    "## Here\n[1](#here) [2](b/c.md#there) [3](pic.png) [4](https://x.example/y.md) [5](b/c.html)\n",
+                ),
+                (
+                    "b/c.md",
+                    "## There\n[up](../a.md#here) [abs](/a.md) [mail](mailto:a@b.example) [self](c.md)\n",
+                ),
+            ],
+            &["pic.png"],
+        );
+        assert!(broken.is_empty(), "{broken:?}");
+    }
+
+    #[test]
+    fn every_broken_link_is_reported_with_its_line() {
+        let broken = site(
+            &[
+                ("a.md", "[1](#nope)\n\n[2](b.md)\n[3](old.md) [4](x.png)\n"),
+                ("c.md", "[5](a.md#gone)\n"),
+            ],
+            &[],
+        );
+        assert_eq!(
+            broken,
+            [
+                "content/a.md:1: broken link '#nope': no heading 'nope' in content/a.md",
+                "content/a.md:3: broken link 'b.md': no page content/b.md",
+                "content/a.md:4: broken link 'old.md': content/old.md is a draft",
+                "content/a.md:4: broken link 'x.png': no file content/x.png",
+                "content/c.md:1: broken link 'a.md#gone': no heading 'gone' in content/a.md",
+            ]
+        );
+    }
+}

@@ -88,10 +88,9 @@ impl<'a> PageCtx<'a> {
             title: &page.front.title,
             description: page.front.description.as_deref(),
             url: &page.url,
-            edit_url: if page.generated {
-                None
-            } else {
-                corpus.config.edit_link(&source)
+            edit_url: match page.generated {
+                true => None,
+                false => corpus.config.edit_link(&source),
             },
             source,
             content: &rendered.html,

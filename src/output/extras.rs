@@ -10,8 +10,9 @@ use serde::Serialize;
 
 use super::context::{Ctx, PageCtx, SiteCtx};
 use super::{Nav, Theme, render, write_file};
-use crate::content::Corpus;
+use crate::content::{Corpus, folder_of};
 use crate::markdown::RenderedPage;
+use crate::markdown::links::is_external;
 
 pub fn write_all(
     dir: &Path,
@@ -101,7 +102,8 @@ fn write_print(
     let mut write = || -> std::io::Result<()> {
         file.write_all(head.as_bytes())?;
         for r in rendered {
-            write_print_page(&mut file, &corpus.pages[r.page].front.title, r)?;
+            let page = &corpus.pages[r.page];
+            write_print_page(&mut file, &page.front.title, folder_of(&page.rel), r)?;
         }
         file.write_all(tail.as_bytes())?;
         file.flush()
@@ -110,7 +112,12 @@ fn write_print(
 }
 
 /// One page of the print view: an `<article>` with its ids made unique.
-fn write_print_page(out: &mut impl Write, title: &str, r: &RenderedPage) -> std::io::Result<()> {
+fn write_print_page(
+    out: &mut impl Write,
+    title: &str,
+    folder: &str,
+    r: &RenderedPage,
+) -> std::io::Result<()> {
     let id = format!("p{}", r.page);
     writeln!(out, "<article class=\"page print-page\" id=\"{id}\">")?;
     if !r.has_h1 {
@@ -119,7 +126,8 @@ fn write_print_page(out: &mut impl Write, title: &str, r: &RenderedPage) -> std:
         h1.push_str("</h1>\n");
         out.write_all(h1.as_bytes())?;
     }
-    out.write_all(prefix_ids(&r.html, &format!("{id}-")).as_bytes())?;
+    let html = prefix_ids(&r.html, &format!("{id}-"));
+    out.write_all(rebase_links(&html, folder).as_bytes())?;
     out.write_all(b"</article>\n")
 }
 
@@ -127,4 +135,52 @@ fn write_print_page(out: &mut impl Write, title: &str, r: &RenderedPage) -> std:
 fn prefix_ids(html: &str, prefix: &str) -> String {
     html.replace(" id=\"", &format!(" id=\"{prefix}"))
         .replace(" href=\"#", &format!(" href=\"#{prefix}"))
+}
+
+/// Makes the relative `href`/`src` of a page in `folder` work from the site root, where the
+/// print page is: `x.html` → `guide/x.html`, `../a.png` → `guide/../a.png`.
+fn rebase_links(html: &str, folder: &str) -> String {
+    if folder.is_empty() {
+        return html.to_string();
+    }
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut copied = 0;
+    for (at, _) in html.match_indices("=\"") {
+        let before = &html[..at];
+        if !(before.ends_with(" href") || before.ends_with(" src")) {
+            continue;
+        }
+        let value = &html[at + 2..];
+        let value = &value[..value.find('"').unwrap_or(value.len())];
+        let relative = !(value.is_empty() || value.starts_with(['#', '/']) || is_external(value));
+        if relative {
+            out.push_str(&html[copied..at + 2]);
+            out.push_str(folder);
+            out.push('/');
+            copied = at + 2;
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn print_links_work_from_the_root() {
+        let html = "<a href=\"x.html#a\">x</a><img src=\"../p.png\"><a href=\"#p1-b\">b</a>\
+                    <a href=\"https://e.example/\">e</a>";
+        assert_eq!(
+            rebase_links(html, "guide"),
+            "<a href=\"guide/x.html#a\">x</a><img src=\"guide/../p.png\"><a href=\"#p1-b\">b</a>\
+             <a href=\"https://e.example/\">e</a>"
+        );
+        assert_eq!(rebase_links(html, ""), html);
+        assert_eq!(
+            prefix_ids("<h2 id=\"a\"><a href=\"#a\">", "p1-"),
+            "<h2 id=\"p1-a\"><a href=\"#p1-a\">"
+        );
+    }
 }

@@ -42,7 +42,8 @@ pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::
         return Ok(Outcome::ChecksFailed);
     }
     let theme = Theme::load(&corpus.root)?;
-    let staging = atomic::Staging::new(out)?;
+    let sources = [corpus.root.join("content"), corpus.root.join("templates")];
+    let staging = atomic::Staging::new(out, &[&sources[0], &sources[1]])?;
     let dir = staging.path();
     let nav = Nav::new(corpus);
     let site = SiteCtx::new(corpus);

@@ -113,7 +113,8 @@ impl MockRemoteBuilder {
         self.as_of = Some(as_of.into());
         self
     }
-    /// Where the bare repositories live (default: a temporary directory the handle owns).
+    /// Where the bare repositories live (default: a temporary directory the handle owns, on
+    /// `/dev/shm` when there is one and `TMPDIR` is not set).
     pub fn root(mut self, root: impl Into<PathBuf>) -> Self {
         self.root = Some(root.into());
         self
@@ -137,10 +138,11 @@ impl MockRemoteBuilder {
     /// Creates the repositories, the CA, binds `127.0.0.1:port` and starts serving.
     pub fn start(self) -> anyhow::Result<MockRemote> {
         let scenario = self.scenario.unwrap_or_default();
+        let parent = temp_parent();
         let temp = tempfile::Builder::new()
             .prefix("helpsite-remote-")
-            .tempdir()
-            .context("creating a temporary directory")?;
+            .tempdir_in(&parent)
+            .with_context(|| format!("creating a temporary directory in {}", parent.display()))?;
         let root = self.root.unwrap_or_else(|| temp.path().join("repos"));
         std::fs::create_dir_all(&root).with_context(|| format!("creating {}", root.display()))?;
         let root = root
@@ -172,6 +174,18 @@ impl MockRemoteBuilder {
             _temp: temp,
         })
     }
+}
+
+/// Where the handle's own directory (CA file, and the repositories unless a root is given) goes:
+/// `$TMPDIR` if set, else `/dev/shm` when it exists (tmpfs: creating the repositories there does
+/// not wait on a busy disk journal, which made start-up 20–80 ms instead of 3 ms on a loaded
+/// machine), else the system temp directory.
+fn temp_parent() -> PathBuf {
+    let shm = Path::new("/dev/shm");
+    if std::env::var_os("TMPDIR").is_none() && shm.is_dir() {
+        return shm.to_path_buf();
+    }
+    std::env::temp_dir()
 }
 
 /// Binds `127.0.0.1:port` and serves on a two-worker runtime of its own.

@@ -46,24 +46,7 @@ where
 {
     let svc = service_fn(move |req: Request<Incoming>| {
         let st = st.clone();
-        async move {
-            if head_size(&req) > MAX_HEAD {
-                let text = "Request header fields too large.\n";
-                return Ok(plain(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, text));
-            }
-            Ok::<_, Infallible>(match (tunnel, req.method() == Method::CONNECT) {
-                (None, true) => connect(st, req),
-                (Some(_), true) => plain(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "No CONNECT inside a tunnel.\n",
-                ),
-                (Some(profile), false) => handle(st, profile, req).await,
-                (None, false) => {
-                    let profile = st.profile;
-                    handle(st, profile, req).await
-                }
-            })
-        }
+        async move { Ok::<_, Infallible>(dispatch(st, tunnel, req).await) }
     });
     let _ = http1::Builder::new()
         .max_buf_size(MAX_HEAD)
@@ -72,6 +55,55 @@ where
         .serve_connection(TokioIo::new(io), svc)
         .with_upgrades()
         .await;
+}
+
+/// Routes one request: CONNECT opens a tunnel; an absolute-form request (a client using the mock
+/// as plain HTTP proxy) is served for a profile host and refused for any other; an origin-form
+/// request is served with the configured profile, or the tunnel's.
+async fn dispatch(
+    st: Arc<State>,
+    tunnel: Option<Profile>,
+    req: Request<Incoming>,
+) -> Response<Body> {
+    if head_size(&req) > MAX_HEAD {
+        let text = "Request header fields too large.\n";
+        return plain(StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE, text);
+    }
+    let is_connect = req.method() == Method::CONNECT;
+    let host = req.uri().authority().map(|a| a.host().to_string());
+    match (tunnel, is_connect, host) {
+        (Some(_), true, _) => plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "No CONNECT inside a tunnel.\n",
+        ),
+        (Some(profile), false, _) => handle(st, profile, req).await,
+        (None, true, _) => connect(st, req),
+        (None, false, None) => {
+            let profile = st.profile;
+            handle(st, profile, req).await
+        }
+        (None, false, Some(host)) => match Profile::for_host(&host) {
+            Some(profile) => handle(st, profile, req).await,
+            None => not_allowed(&st, req.method().as_str(), &req.uri().to_string()),
+        },
+    }
+}
+
+/// 403 for a proxy request to a host the mock does not play, logged.
+fn not_allowed(st: &State, method: &str, target: &str) -> Response<Body> {
+    st.record(RequestLog {
+        method: method.into(),
+        path: target.into(),
+        user: None,
+        decision: "not-allowed".into(),
+        status: 403,
+    });
+    let hosts: Vec<&str> = Profile::ALL.iter().map(|p| p.host()).collect();
+    let text = format!(
+        "The mock remote answers only for {} (port 443 for CONNECT).\n",
+        hosts.join(", ")
+    );
+    plain(StatusCode::FORBIDDEN, &text)
 }
 
 /// Bytes of the request line and headers (hyper bounds its buffer, not a head it parsed whole).
@@ -96,23 +128,16 @@ fn connect(st: Arc<State>, mut req: Request<Incoming>) -> Response<Body> {
         .authority()
         .filter(|a| a.port_u16() == Some(443))
         .and_then(|a| Profile::for_host(a.host()));
-    let log = |decision: &str, status: StatusCode| RequestLog {
-        method: "CONNECT".into(),
-        path: target.clone(),
-        user: None,
-        decision: decision.into(),
-        status: status.as_u16(),
-    };
     let Some(profile) = profile else {
-        st.record(log("not-allowed", StatusCode::FORBIDDEN));
-        let hosts: Vec<String> = Profile::ALL
-            .iter()
-            .map(|p| format!("{}:443", p.host()))
-            .collect();
-        let text = format!("The mock remote tunnels only to {}.\n", hosts.join(", "));
-        return plain(StatusCode::FORBIDDEN, &text);
+        return not_allowed(&st, "CONNECT", &target);
     };
-    st.record(log("tunnel", StatusCode::OK));
+    st.record(RequestLog {
+        method: "CONNECT".into(),
+        path: target,
+        user: None,
+        decision: "tunnel".into(),
+        status: 200,
+    });
     let upgrade = hyper::upgrade::on(&mut req);
     tokio::spawn(async move {
         let Ok(upgraded) = upgrade.await else { return };

@@ -9,10 +9,11 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
 use super::suite::{Suite, Verdict};
 
-/// One trial per snippet of `suite`.
-pub fn trials(suite: &Arc<Suite>) -> Vec<Trial> {
-    (0..suite.snippets.len())
-        .map(|index| {
+/// One trial per snippet of `suite`, in `order` (indices into `suite.snippets`).
+pub fn trials(suite: &Arc<Suite>, order: &[usize]) -> Vec<Trial> {
+    order
+        .iter()
+        .map(|&index| {
             let snippet = &suite.snippets[index];
             let ignored = matches!(snippet.kind, super::SnippetKind::Ignored { .. });
             let suite = Arc::clone(suite);
@@ -32,6 +33,7 @@ pub fn trials(suite: &Arc<Suite>) -> Vec<Trial> {
 /// failed (libtest's code), 2 the site could not be loaded (the error names file:line:column).
 pub fn main(root: &Path) -> ! {
     let args = Arguments::from_args();
+    super::cleanup::on_interrupt();
     let suite = match Suite::load(root) {
         Ok(suite) => Arc::new(suite),
         Err(err) => {
@@ -39,7 +41,15 @@ pub fn main(root: &Path) -> ! {
             std::process::exit(2);
         }
     };
-    let conclusion = libtest_mimic::run(&args, trials(&suite));
+    // Listed in page order; run interleaved across chains so parallel threads rarely wait on
+    // one chain (each chain still runs its snippets in page order).
+    let order = if args.list {
+        (0..suite.snippets.len()).collect()
+    } else {
+        suite.parallel_order()
+    };
+    let conclusion = libtest_mimic::run(&args, trials(&suite, &order));
+    super::cleanup::exit_if_interrupted();
     suite.shutdown();
     conclusion.exit()
 }

@@ -21,6 +21,9 @@ pub struct Config {
     /// The scenario's bare repositories, created once per process and copied for each chain
     /// (creating them runs git several times; copying a few small files does not).
     template: std::sync::OnceLock<Option<tempfile::TempDir>>,
+    /// How many chains have started: the first creates its repositories itself (a process that
+    /// runs one chain, as under nextest, never pays for the template).
+    started: std::sync::atomic::AtomicUsize,
 }
 
 /// A running remote and how the sandbox reaches it.
@@ -49,11 +52,19 @@ impl Config {
         Config {
             scenario,
             template: std::sync::OnceLock::new(),
+            started: std::sync::atomic::AtomicUsize::new(0),
         }
     }
 
     /// A fresh copy of the template repositories, if the template could be made.
     fn repos(&self) -> Option<tempfile::TempDir> {
+        if self
+            .started
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            == 0
+        {
+            return None;
+        }
         let template = self
             .template
             .get_or_init(|| make_template(&self.scenario))
@@ -62,6 +73,7 @@ impl Config {
             .prefix("helpsite-repos-")
             .tempdir()
             .ok()?;
+        super::cleanup::add_dir(copy.path());
         copy_tree(template.path(), copy.path()).ok()?;
         Some(copy)
     }
@@ -93,6 +105,14 @@ impl Config {
             unmap,
             remote: Some(remote),
         })
+    }
+}
+
+impl Drop for Link {
+    fn drop(&mut self) {
+        if let Some(dir) = &self._repos {
+            super::cleanup::remove_dir(dir.path());
+        }
     }
 }
 

@@ -3,10 +3,12 @@
 //!
 //! Layers, each its own file: `fence` parses info strings; `model` classifies blocks;
 //! `transcript` parses console blocks; `matching` compares output (snapbox); `sandbox` builds
-//! the hermetic environment; `runner` drives one bash session; `chain` runs a page's snippets in
-//! order and caches verdicts; `harness` makes libtest-mimic trials; `report` and `overwrite`
-//! serve `helpsite test`.
+//! the hermetic environment; `runner` drives one bash session; `link` starts a chain's mock
+//! remote; `step` runs one snippet in a live chain; `suite` groups a site's snippets into chains
+//! and caches verdicts; `harness` makes libtest-mimic trials; `report` and `overwrite` serve
+//! `helpsite test`; `cleanup` kills what an interrupt would otherwise leave behind.
 
+pub mod cleanup;
 pub mod fence;
 pub mod harness;
 pub mod link;

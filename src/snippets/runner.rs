@@ -1,5 +1,5 @@
 //! One bash session per chain: a `bash --noprofile --norc` in its own process group, in the
-//! sandbox's environment. Each command is written to a file and sourced into that shell, so
+//! sandbox's environment. Each command is written to a file, read and evaluated in that shell, so
 //! `cd`, `export`, functions and `$?` carry over exactly as when a reader types them one after
 //! another. The command's stdout and stderr go to one file opened in append mode (so they
 //! interleave as on a terminal, and the askpass program can append prompts to the same stream);
@@ -104,6 +104,7 @@ impl Session {
             .stderr(log)
             .process_group(0)
             .spawn()?;
+        super::cleanup::add_group(child.id());
         let stdin = child.stdin.take();
         let stdout = child
             .stdout
@@ -136,7 +137,7 @@ impl Session {
         self.dead.as_deref()
     }
 
-    /// Runs `script` in the shell (sourced: state persists) until it ends or `deadline`.
+    /// Runs `script` in the shell (as `mode` says) until it ends or `deadline`.
     /// `askpass` decides whether git may prompt through the harness's askpass program.
     pub fn run(
         &mut self,
@@ -250,13 +251,9 @@ impl Session {
     /// Kills the shell and everything in its process group, and reaps the shell.
     pub fn kill(&mut self) {
         self.stdin.take();
-        let pgid = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-s", "KILL", "--", &pgid])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
+        super::cleanup::kill_group(self.child.id());
         let _ = self.child.wait();
+        super::cleanup::remove_group(self.child.id());
     }
 }
 

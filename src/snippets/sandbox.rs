@@ -71,6 +71,7 @@ const ASKPASS: &str = r#"#!/bin/sh
 prompt="$1"
 if [ ! -s "$HELPSITE_ANSWERS" ]; then
     printf '%s\n' "$prompt" >> "$HELPSITE_OUT"
+    echo "helpsite: no answer left for this prompt: add another answer=\"...\" to the fence" >&2
     exit 1
 fi
 answer=$(head -n 1 "$HELPSITE_ANSWERS")
@@ -92,6 +93,7 @@ impl Sandbox {
     /// Creates the directories, programs and environment.
     pub fn new(network: &Network) -> io::Result<Sandbox> {
         let dir = tempfile::Builder::new().prefix("helpsite-sbx-").tempdir()?;
+        super::cleanup::add_dir(dir.path());
         let root = dir.path().canonicalize()?;
         let (home, work, harness) = (root.join("home"), root.join("work"), root.join(".harness"));
         for d in [&home, &work, &harness, &root.join("tmp")] {
@@ -203,6 +205,12 @@ impl Sandbox {
         }
         env.extend(network.secrets.iter().cloned());
         env
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        super::cleanup::remove_dir(self.dir.path());
     }
 }
 

@@ -91,8 +91,11 @@ impl Suite {
             if front.draft {
                 continue;
             }
+            let source = &site.corpus.pages[page.page].source;
+            link::check(&front.snippets, source)?;
             suite.add_page(&page.snippets, &front.snippets)?;
         }
+        check_unique_names(&suite.snippets)?;
         Ok(suite)
     }
 
@@ -100,7 +103,6 @@ impl Suite {
         let mut chain: Option<usize> = None;
         for snippet in snippets.iter().filter(|s| s.is_test()) {
             check_transcript(snippet)?;
-            link::check(settings, &snippet.file)?;
             let index = self.snippets.len();
             self.snippets.push(snippet.clone());
             if matches!(snippet.kind, SnippetKind::Ignored { .. }) {
@@ -231,6 +233,14 @@ impl Suite {
         }
     }
 
+    /// The snippets in an order that lets parallel runners work on different chains: the first
+    /// snippet of every chain, then the second of every chain, … (ignored snippets first).
+    pub fn parallel_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.snippets.len()).collect();
+        order.sort_by_key(|&i| self.place[i].map(|(chain, pos)| (pos, chain)));
+        order
+    }
+
     /// The chain snippet `index` belongs to (`None` for ignored snippets).
     pub fn chain_of(&self, index: usize) -> Option<usize> {
         self.place[index].map(|(chain, _)| chain)
@@ -256,6 +266,24 @@ impl Suite {
             state.live = None;
         }
     }
+}
+
+/// Two snippets with one test name would be one test to libtest and nextest: an input error.
+fn check_unique_names(snippets: &[Snippet]) -> anyhow::Result<()> {
+    let mut seen = std::collections::HashMap::new();
+    for s in snippets {
+        if let Some(first) = seen.insert(s.test_name.as_str(), s) {
+            anyhow::bail!(
+                "{}:{}: test name `{}` is already used at {}:{}: give one a different `name=`",
+                s.file.display(),
+                s.line,
+                s.test_name,
+                first.file.display(),
+                first.line
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A malformed transcript is an input error, like a malformed fence.

@@ -213,16 +213,37 @@
     return li;
   }
 
+  // Calls done(index) once the index is there: at once when search-index.js was loaded by the
+  // page, else after adding its <script> (file:// allows scripts, not fetch) on first use, so
+  // pages need not parse a large index before the reader searches.
+  var waiting = null;
+  function withIndex(root, done, failed) {
+    if (global.HELPSITE_SEARCH_INDEX) { done(global.HELPSITE_SEARCH_INDEX); return; }
+    if (waiting) { waiting.push([done, failed]); return; }
+    waiting = [[done, failed]];
+    var tag = document.createElement('script');
+    tag.src = root + 'static/search-index.js';
+    var settle = function () {
+      var calls = waiting;
+      waiting = null;
+      calls.forEach(function (c) {
+        if (global.HELPSITE_SEARCH_INDEX) c[0](global.HELPSITE_SEARCH_INDEX); else c[1]();
+      });
+    };
+    tag.onload = settle;
+    tag.onerror = settle;
+    (document.head || document.documentElement).appendChild(tag);
+  }
+
   function setup() {
     var box = document.getElementById('search');
     var input = document.getElementById('search-input');
     var list = document.getElementById('search-results');
     var status = document.getElementById('search-status');
     if (!box || !input || !list || !status) return;
-    if (!global.HELPSITE_SEARCH_INDEX) { status.textContent = 'Search index not found.'; return; }
-    var index = load(global.HELPSITE_SEARCH_INDEX);
     var root = siteRoot(box);
-    var run = function () {
+    var index = null;
+    var show = function () {
       var query = input.value;
       list.textContent = '';
       var results = query.trim() ? search(index, query, 20) : [];
@@ -231,7 +252,14 @@
       status.textContent = !query.trim() ? '' : results.length === 0 ? 'No results.' :
         results.length + (results.length === 1 ? ' result.' : ' results.') + ' Arrow keys to move, Enter to open.';
     };
+    var run = function () {
+      if (index) { show(); return; }
+      if (input.value.trim()) status.textContent = 'Loading the search index…';
+      withIndex(root, function (raw) { index = index || load(raw); show(); },
+        function () { status.textContent = 'Search index not found.'; });
+    };
     input.addEventListener('input', run);
+    input.addEventListener('focus', function () { withIndex(root, function () {}, function () {}); });
     box.addEventListener('keydown', function (e) { onKey(e, input, list); });
     document.addEventListener('keydown', function (e) {
       var t = e.target;

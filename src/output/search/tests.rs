@@ -2,10 +2,14 @@
 
 use serde_json::Value;
 
+use super::code::{ALPHABET, encode_list};
+use super::html::{code_text, decode_entities};
 use super::*;
 use crate::{content, markdown};
 
-/// Loads a site made of `files` (paths under content/) and returns the index as JSON.
+/// Loads a site made of `files` (paths under content/) and returns the index as JSON. The start
+/// page helpsite generates (no `_index.md`) is left out, so `rendered[j].page != j` and the
+/// URLs are looked up through it.
 fn index_of(files: &[(&str, &str)]) -> Value {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in files {
@@ -18,13 +22,10 @@ fn index_of(files: &[(&str, &str)]) -> Value {
         .pages
         .iter()
         .enumerate()
+        .filter(|(_, p)| !p.generated)
         .map(|(i, p)| markdown::render(i, p).expect("renders"))
         .collect();
-    let urls: Vec<String> = corpus
-        .pages
-        .iter()
-        .map(|p| p.rel.replace(".md", ".html"))
-        .collect();
+    let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
     let script = index_script(&corpus, &rendered, &urls);
     let json = script
         .strip_prefix("var HELPSITE_SEARCH_INDEX = ")
@@ -173,7 +174,12 @@ fn hostile_titles_stay_data() {
         std::fs::create_dir_all(dir.path().join("content")).expect("mkdir");
         std::fs::write(dir.path().join("content/x.md"), page).expect("write");
         let corpus = content::load(dir.path()).expect("loads");
-        let r = markdown::render(0, &corpus.pages[0]).expect("renders");
+        let at = corpus
+            .pages
+            .iter()
+            .position(|p| p.rel == "x.md")
+            .expect("x.md loaded");
+        let r = markdown::render(at, &corpus.pages[at]).expect("renders");
         index_script(&corpus, &[r], &["x.html".into()])
     };
     assert!(
