@@ -168,8 +168,9 @@ impl Browser {
     /// Network requests since the last call that would leave the machine: any http(s) or
     /// ws(s) URL whose host is not loopback. (file:, data:, blob: and the browser's own
     /// chrome: pages never touch the network.)
-    pub fn outside_requests(&self) -> Result<Vec<String>> {
-        let mut outside = Vec::new();
+    /// Also returns how many requests were seen, so a silent log cannot pass for a clean one.
+    pub fn outside_requests(&self) -> Result<(Vec<String>, usize)> {
+        let (mut outside, mut seen) = (Vec::new(), 0);
         for entry in self.session.log("performance")? {
             let message: Value = serde_json::from_str(entry["message"].as_str().unwrap_or("{}"))
                 .map_err(|e| e.to_string())?;
@@ -179,17 +180,23 @@ impl Browser {
             let url = message["message"]["params"]["request"]["url"]
                 .as_str()
                 .unwrap_or("");
+            seen += 1;
             if leaves_machine(url) {
                 outside.push(url.to_string());
             }
         }
-        Ok(outside)
+        Ok((outside, seen))
     }
 
     /// Fails when the pages visited since the last call logged errors or reached out.
     pub fn assert_clean(&self, what: &str) -> Result<()> {
         let errors = self.console_errors()?;
-        let outside = self.outside_requests()?;
+        let (outside, seen) = self.outside_requests()?;
+        if seen == 0 {
+            return Err(format!(
+                "{what}: the performance log recorded no request at all"
+            ));
+        }
         if errors.is_empty() && outside.is_empty() {
             return Ok(());
         }
