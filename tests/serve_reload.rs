@@ -101,3 +101,19 @@ fn a_broken_link_is_shown_with_its_place_until_fixed() {
     std::fs::write(&page, text).unwrap();
     events.expect("reload");
 }
+
+#[test]
+fn a_new_test_report_reloads_open_pages_with_its_marks() {
+    let site = fixture("serve-site");
+    let server = Server::start(site.path());
+    let mut events = server.events();
+    let report = serde_json::json!({"version": 1, "generated": "2026-11-28T10:00:00Z",
+        "git_version": "2.47.3", "profile": "bitbucket", "as_of": "2026-11-28", "snippets": []});
+    // As `helpsite test --report` writes it: a temporary file renamed into place.
+    let tmp = site.path().join(".helpsite-report.json.tmp");
+    std::fs::write(&tmp, report.to_string()).unwrap();
+    std::fs::rename(&tmp, site.path().join(".helpsite-report.json")).unwrap();
+    events.expect("reload");
+    let tested = server.get("/how-this-guide-is-tested.html").body;
+    assert!(tested.contains("git 2.47.3"), "{tested}");
+}
