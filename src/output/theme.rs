@@ -24,6 +24,10 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// The embedded default static assets, by path in the output.
 const STATIC: &[(&str, &str)] = &[
     (
+        "static/favicon.svg",
+        include_str!("../../templates/static/favicon.svg"),
+    ),
+    (
         "static/style.css",
         include_str!("../../templates/static/style.css"),
     ),
