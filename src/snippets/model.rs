@@ -206,11 +206,12 @@ fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
         }
         return Ok(SnippetKind::Text);
     }
-    if runnable && attrs.file.is_some() {
-        return Err(format!(
-            "`file=` is for config blocks; a `{lang}` block is run, not written"
-        ));
+    if lang == "console" && attrs.file.is_some() {
+        return Err("a console transcript is run, not written: `file=` does not apply".into());
     }
+    // A script with `file=` is written, not run (the reader saves it and runs it later, as the
+    // guide then shows): it behaves as a config block, so `status` and `answer` do not apply.
+    let runnable = runnable && attrs.file.is_none();
     if lang == "console" && attrs.status.is_some() {
         return Err("a console transcript states each command's status with a `? N` line".into());
     }
@@ -225,10 +226,10 @@ fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
         });
     }
     Ok(match (lang, &attrs.file) {
+        (_, Some(path)) => SnippetKind::File { path: path.clone() },
         ("console", _) => SnippetKind::Console,
         ("sh" | "bash" | "shell", _) => SnippetKind::Script,
         ("python", _) => SnippetKind::Python,
-        (_, Some(path)) => SnippetKind::File { path: path.clone() },
         (_, None) => {
             return Err(format!(
                 "`{lang}` blocks are not run: add `{{file=PATH}}` to write it into the sandbox, \
@@ -351,11 +352,24 @@ mod tests {
                 .message
                 .contains("? N")
         );
+        assert_eq!(
+            kind("python {file=~/push.py}").unwrap(),
+            SnippetKind::File {
+                path: "~/push.py".into()
+            },
+            "a script shown for saving is written, not run"
+        );
         assert!(
-            kind("bash {file=x}")
+            kind("console {file=x}")
                 .unwrap_err()
                 .message
-                .contains("config blocks")
+                .contains("run, not written")
+        );
+        assert!(
+            kind("bash {file=x status=1}")
+                .unwrap_err()
+                .message
+                .contains("not run")
         );
         assert!(kind("text {hidden}").is_err());
     }
