@@ -11,8 +11,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use browser_support::webdriver::Result;
+use browser_support::webdriver::{Result, Session};
 use browser_support::{Browser, Driver, Site, Tools, copy_guide, find_tools};
+use futures_util::future::LocalBoxFuture;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::json;
 
@@ -35,7 +36,7 @@ struct Env {
     world: Mutex<World>,
 }
 
-type Test = fn(&Browser, &Site, Mode) -> Result<()>;
+type Test = for<'a> fn(&'a Browser, &'a Site, Mode) -> LocalBoxFuture<'a, Result<()>>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mode {
@@ -67,14 +68,20 @@ fn main() {
     let tests: [(&str, Test); 5] = [
         (
             "search_finds_the_error_and_lands_on_the_heading",
-            search_lands_on_heading,
+            |b, s, m| Box::pin(search_lands_on_heading(b, s, m)),
         ),
-        ("copy_button_copies_the_commands_only", copy_copies_commands),
-        ("theme_toggle_switches_and_persists", theme_toggle_persists),
-        ("toc_links_scroll_to_their_headings", toc_links_scroll),
+        ("copy_button_copies_the_commands_only", |b, s, m| {
+            Box::pin(copy_copies_commands(b, s, m))
+        }),
+        ("theme_toggle_switches_and_persists", |b, s, m| {
+            Box::pin(theme_toggle_persists(b, s, m))
+        }),
+        ("toc_links_scroll_to_their_headings", |b, s, m| {
+            Box::pin(toc_links_scroll(b, s, m))
+        }),
         (
             "every_page_loads_without_errors_or_outside_requests",
-            every_page_clean,
+            |b, s, m| Box::pin(every_page_clean(b, s, m)),
         ),
     ];
     for mode in [Mode::Serve, Mode::File] {
@@ -88,20 +95,23 @@ fn main() {
     trials.push(trial(
         &env,
         "serve::live_reload_updates_an_open_page".into(),
-        live_reload,
+        |b, s| Box::pin(live_reload(b, s)),
     ));
-    trials.push(trial(&env, "screenshots".into(), screenshots));
+    trials.push(trial(&env, "screenshots".into(), |b, s| {
+        Box::pin(screenshots(b, s))
+    }));
     let conclusion = libtest_mimic::run(&args, trials);
     drop(env);
     conclusion.exit();
 }
 
 /// A trial that gets a fresh browser and the shared site, or is ignored (or fails, when
-/// HELPSITE_REQUIRE_BROWSER=1) without Chromium.
+/// HELPSITE_REQUIRE_BROWSER=1) without Chromium. It runs on a tokio runtime of its own, which
+/// ends the browser session before it shuts down.
 fn trial(
     env: &Arc<Env>,
     name: String,
-    test: impl FnOnce(&Browser, &Site) -> Result<()> + Send + 'static,
+    test: impl for<'a> FnOnce(&'a Browser, &'a Site) -> LocalBoxFuture<'a, Result<()>> + Send + 'static,
 ) -> Trial {
     let env = Arc::clone(env);
     Trial::ignorable_test(name, move || {
@@ -121,8 +131,18 @@ fn trial(
             .as_ref()
             .map_err(fail)?;
         let site = world.site.get_or_init(Site::guide).as_ref().map_err(fail)?;
-        let browser = driver.browser().map_err(fail)?;
-        test(&browser, site).map_err(fail)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(fail)?;
+        runtime
+            .block_on(async {
+                let browser = driver.browser().await?;
+                let outcome = test(&browser, site).await;
+                let closed = browser.close().await;
+                outcome.and(closed)
+            })
+            .map_err(fail)?;
         Ok(Completion::Completed)
     })
 }
@@ -136,28 +156,31 @@ fn ensure(condition: bool, message: impl FnOnce() -> String) -> Result<()> {
 }
 
 /// Loads `url` and waits until the page's scripts have run.
-fn open(browser: &Browser, url: &str) -> Result<()> {
-    browser.session.goto(url)?;
+async fn open(browser: &Browser, url: &str) -> Result<()> {
+    browser.session.goto(url).await?;
     browser
         .session
-        .wait_for(url, "return document.readyState === 'complete';", WAIT)?;
+        .wait_for(url, "return document.readyState === 'complete';", WAIT)
+        .await?;
     Ok(())
 }
 
-fn search_lands_on_heading(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+async fn search_lands_on_heading(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
     let s = &browser.session;
-    open(browser, &mode.url(site, "index.html"))?;
-    s.type_into("#search-input", ERROR_LINE)?;
-    let href = s.wait_for(
-        "search results",
-        "const a = document.querySelector('#search-results a'); return a && a.href;",
-        WAIT,
-    )?;
+    open(browser, &mode.url(site, "index.html")).await?;
+    s.type_into("#search-input", ERROR_LINE).await?;
+    let href = s
+        .wait_for(
+            "search results",
+            "const a = document.querySelector('#search-results a'); return a && a.href;",
+            WAIT,
+        )
+        .await?;
     let href = href.as_str().unwrap_or_default().to_string();
     ensure(href.contains('#'), || {
         format!("the first result links to a page, not a heading: {href}")
     })?;
-    s.click("#search-results a")?;
+    s.click("#search-results a").await?;
     let landed = s.wait_for(
         "the result's heading",
         "const id = decodeURIComponent(location.hash.slice(1)); const h = id && document.getElementById(id);
@@ -165,27 +188,25 @@ fn search_lands_on_heading(browser: &Browser, site: &Site, mode: Mode) -> Result
          const top = h.getBoundingClientRect().top;
          return (top > -2 && top < 200) ? h.textContent : null;",
         WAIT,
-    )?;
+    ).await?;
     let text: String = s
         .js(
             "return document.querySelector('main').textContent;",
             json!([]),
-        )?
+        )
+        .await?
         .as_str()
         .unwrap_or_default()
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ");
-    ensure(
-        text.contains("recently stopped supporting account passwords"),
-        || {
-            format!(
-                "landed on {landed} ({}), which does not show the error line",
-                s.url().unwrap_or_default()
-            )
-        },
-    )?;
-    browser.assert_clean("search")
+    if !text.contains("recently stopped supporting account passwords") {
+        let here = s.url().await.unwrap_or_default();
+        return Err(format!(
+            "landed on {landed} ({here}), which does not show the error line"
+        ));
+    }
+    browser.assert_clean("search").await
 }
 
 /// What a reader would type: the visible lines after a `$ ` prompt (and `> ` continuations).
@@ -199,9 +220,9 @@ const EXPECTED_COMMANDS: &str = "
     }
     return out.join('\\n');";
 
-fn copy_copies_commands(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+async fn copy_copies_commands(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
     let s = &browser.session;
-    open(browser, &mode.url(site, GUIDE_PAGE))?;
+    open(browser, &mode.url(site, GUIDE_PAGE)).await?;
     // Record what reaches the clipboard, by either path site.js may take.
     s.js(
         "window.__copied = [];
@@ -213,54 +234,60 @@ fn copy_copies_commands(browser: &Browser, site: &Site, mode: Mode) -> Result<()
            const a = document.activeElement; window.__copied.push(a && a.value !== undefined ? a.value : String(getSelection()));
          });",
         json!([]),
-    )?;
-    let snippet = s.find(".snippet-console")?;
-    let expected = s.js(EXPECTED_COMMANDS, json!([snippet]))?;
+    ).await?;
+    let snippet = s.find(".snippet-console").await?;
+    let expected = s
+        .js(EXPECTED_COMMANDS, json!([Session::arg(&snippet)?]))
+        .await?;
     let expected = expected.as_str().unwrap_or_default().to_string();
     ensure(!expected.is_empty(), || {
         "the first console snippet shows no command".into()
     })?;
-    s.click(".snippet-console .copy")?;
-    let copied = s.wait_for("the copy", "return window.__copied[0];", WAIT)?;
+    s.click(".snippet-console .copy").await?;
+    let copied = s
+        .wait_for("the copy", "return window.__copied[0];", WAIT)
+        .await?;
     let copied = copied.as_str().unwrap_or_default();
     ensure(copied == expected, || {
         format!("copied {copied:?}, expected the commands {expected:?}")
     })?;
-    browser.assert_clean("copy")
+    browser.assert_clean("copy").await
 }
 
-fn theme_toggle_persists(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+async fn theme_toggle_persists(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
     let s = &browser.session;
     let url = mode.url(site, GUIDE_PAGE);
-    open(browser, &url)?;
+    open(browser, &url).await?;
     let look = "return [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor];";
-    let before = s.js(look, json!([]))?;
-    s.click(".theme-toggle")?;
-    let after = s.js(look, json!([]))?;
+    let before = s.js(look, json!([])).await?;
+    s.click(".theme-toggle").await?;
+    let after = s.js(look, json!([])).await?;
     ensure(before[0] != after[0], || format!("theme stayed {before}"))?;
     ensure(before[1] != after[1], || {
         format!("the page looks the same in both themes: {after}")
     })?;
-    open(browser, &mode.url(site, "index.html"))?;
-    let elsewhere = s.js(look, json!([]))?;
+    open(browser, &mode.url(site, "index.html")).await?;
+    let elsewhere = s.js(look, json!([])).await?;
     ensure(elsewhere[0] == after[0], || {
         format!("another page forgot the theme: {elsewhere} vs {after}")
     })?;
-    open(browser, &url)?;
-    let reloaded = s.js(look, json!([]))?;
+    open(browser, &url).await?;
+    let reloaded = s.js(look, json!([])).await?;
     ensure(reloaded[0] == after[0], || {
         format!("reload forgot the theme: {reloaded} vs {after}")
     })?;
-    browser.assert_clean("theme")
+    browser.assert_clean("theme").await
 }
 
-fn toc_links_scroll(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+async fn toc_links_scroll(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
     let s = &browser.session;
-    open(browser, &mode.url(site, GUIDE_PAGE))?;
-    let count = s.js(
-        "return document.querySelectorAll('.toc a').length;",
-        json!([]),
-    )?;
+    open(browser, &mode.url(site, GUIDE_PAGE)).await?;
+    let count = s
+        .js(
+            "return document.querySelectorAll('.toc a').length;",
+            json!([]),
+        )
+        .await?;
     let count = count.as_u64().unwrap_or(0);
     ensure(count >= 3, || {
         format!("the guide page has {count} TOC links")
@@ -270,7 +297,8 @@ fn toc_links_scroll(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
         s.js(
             "document.querySelectorAll('.toc a')[arguments[0]].click();",
             json!([i]),
-        )?;
+        )
+        .await?;
         let script = format!(
             "const link = document.querySelectorAll('.toc a')[{i}];
              const h = document.getElementById(decodeURIComponent(link.hash.slice(1)));
@@ -283,12 +311,13 @@ fn toc_links_scroll(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
             &format!("TOC link {i} to scroll to its heading"),
             &script,
             WAIT,
-        )?;
+        )
+        .await?;
     }
-    browser.assert_clean("toc")
+    browser.assert_clean("toc").await
 }
 
-fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
+async fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
     let mut pages: Vec<String> = walkdir::WalkDir::new(&site.built)
         .into_iter()
         .filter_map(|e| e.ok())
@@ -305,19 +334,19 @@ fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
         format!("only {} pages built", pages.len())
     })?;
     for page in pages {
-        open(browser, &mode.url(site, &page))?;
-        browser.assert_clean(&page)?;
+        open(browser, &mode.url(site, &page)).await?;
+        browser.assert_clean(&page).await?;
     }
     Ok(())
 }
 
-fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
+async fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
     // Its own copy and server: the edits must not disturb the other tests.
     let dir = copy_guide()?;
     let server = browser_support::Server::start(dir.path())?;
     let s = &browser.session;
-    open(browser, &server.url(GUIDE_PAGE))?;
-    s.js("window.__before_reload = true;", json!([]))?;
+    open(browser, &server.url(GUIDE_PAGE)).await?;
+    s.js("window.__before_reload = true;", json!([])).await?;
     let source = dir.path().join("content/reading-the-error.md");
     let text = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
     std::fs::write(&source, format!("{text}\nLive reload marker 4711.\n"))
@@ -327,15 +356,18 @@ fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
         "return !window.__before_reload && document.readyState === 'complete'
                 && document.body.textContent.includes('Live reload marker 4711');",
         WAIT,
-    )?;
+    )
+    .await?;
     // A build error shows over the page; fixing the file clears it.
     let bad = dir.path().join("content/broken.md");
     std::fs::write(&bad, "+++\ntitle = 3\n+++\n").map_err(|e| e.to_string())?;
-    let shown = s.wait_for(
-        "the error overlay",
-        "const o = document.getElementById('helpsite-build-error'); return o && o.textContent;",
-        WAIT,
-    )?;
+    let shown = s
+        .wait_for(
+            "the error overlay",
+            "const o = document.getElementById('helpsite-build-error'); return o && o.textContent;",
+            WAIT,
+        )
+        .await?;
     let shown = shown.as_str().unwrap_or_default();
     ensure(shown.contains("broken.md"), || {
         format!("the overlay does not name the file: {shown}")
@@ -346,11 +378,12 @@ fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
         "return !document.getElementById('helpsite-build-error')
                 && document.readyState === 'complete';",
         WAIT,
-    )?;
-    browser.assert_clean("live reload")
+    )
+    .await?;
+    browser.assert_clean("live reload").await
 }
 
-fn screenshots(browser: &Browser, site: &Site) -> Result<()> {
+async fn screenshots(browser: &Browser, site: &Site) -> Result<()> {
     let s = &browser.session;
     let dir = screenshot_dir();
     std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
@@ -362,20 +395,24 @@ fn screenshots(browser: &Browser, site: &Site) -> Result<()> {
         s.cdp(
             "Emulation.setDeviceMetricsOverride",
             json!({"width": width, "height": height, "deviceScaleFactor": scale, "mobile": mobile}),
-        )?;
+        )
+        .await?;
         for theme in ["light", "dark"] {
             s.cdp(
                 "Emulation.setEmulatedMedia",
                 json!({"features": [{"name": "prefers-color-scheme", "value": theme}]}),
-            )?;
+            )
+            .await?;
             for (name, page) in [("home", "index.html"), ("guide", GUIDE_PAGE)] {
                 // A fresh profile has no stored choice: the page follows the (emulated) OS.
-                open(browser, &site.server.url(page))?;
-                let shown = s.js("return document.documentElement.dataset.theme;", json!([]))?;
+                open(browser, &site.server.url(page)).await?;
+                let shown = s
+                    .js("return document.documentElement.dataset.theme;", json!([]))
+                    .await?;
                 ensure(shown == theme, || {
                     format!("{name}: theme {shown}, OS says {theme}")
                 })?;
-                let png = s.screenshot()?;
+                let png = s.screenshot().await?;
                 let file = dir.join(format!("{name}-{theme}-{size}.png"));
                 std::fs::write(&file, &png).map_err(|e| e.to_string())?;
                 let shot_width =
@@ -390,7 +427,7 @@ fn screenshots(browser: &Browser, site: &Site) -> Result<()> {
             }
         }
     }
-    browser.assert_clean("screenshots")
+    browser.assert_clean("screenshots").await
 }
 
 fn screenshot_dir() -> PathBuf {

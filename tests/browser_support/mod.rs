@@ -110,7 +110,7 @@ impl Driver {
     }
 
     /// A fresh headless browser: its own profile folder, no outside network.
-    pub fn browser(&self) -> Result<Browser> {
+    pub async fn browser(&self) -> Result<Browser> {
         let profile = tempfile::tempdir().map_err(|e| e.to_string())?;
         let args = json!([
             "--headless=new",
@@ -137,7 +137,7 @@ impl Driver {
             "goog:chromeOptions": { "binary": self.tools.chromium, "args": args },
             "goog:loggingPrefs": { "browser": "ALL", "performance": "ALL" },
         });
-        let session = Session::new(self.port, capabilities)?;
+        let session = Session::new(self.port, capabilities).await?;
         Ok(Browser {
             session,
             _profile: profile,
@@ -152,12 +152,18 @@ pub struct Browser {
 }
 
 impl Browser {
+    /// Ends the session, then removes the profile folder.
+    pub async fn close(self) -> Result<()> {
+        self.session.close().await
+    }
+
     /// Console messages of level error since the last call. The browser's own request for
     /// `/favicon.ico` (which no page asks for) is not the page's error and is left out.
-    pub fn console_errors(&self) -> Result<Vec<String>> {
+    pub async fn console_errors(&self) -> Result<Vec<String>> {
         Ok(self
             .session
-            .log("browser")?
+            .log("browser")
+            .await?
             .into_iter()
             .filter(|entry| entry["level"] == "SEVERE")
             .map(|entry| entry["message"].as_str().unwrap_or_default().to_string())
@@ -169,9 +175,9 @@ impl Browser {
     /// ws(s) URL whose host is not loopback. (file:, data:, blob: and the browser's own
     /// chrome: pages never touch the network.)
     /// Also returns how many requests were seen, so a silent log cannot pass for a clean one.
-    pub fn outside_requests(&self) -> Result<(Vec<String>, usize)> {
+    pub async fn outside_requests(&self) -> Result<(Vec<String>, usize)> {
         let (mut outside, mut seen) = (Vec::new(), 0);
-        for entry in self.session.log("performance")? {
+        for entry in self.session.log("performance").await? {
             let message: Value = serde_json::from_str(entry["message"].as_str().unwrap_or("{}"))
                 .map_err(|e| e.to_string())?;
             if message["message"]["method"] != "Network.requestWillBeSent" {
@@ -189,9 +195,9 @@ impl Browser {
     }
 
     /// Fails when the pages visited since the last call logged errors or reached out.
-    pub fn assert_clean(&self, what: &str) -> Result<()> {
-        let errors = self.console_errors()?;
-        let (outside, seen) = self.outside_requests()?;
+    pub async fn assert_clean(&self, what: &str) -> Result<()> {
+        let errors = self.console_errors().await?;
+        let (outside, seen) = self.outside_requests().await?;
         if seen == 0 {
             return Err(format!(
                 "{what}: the performance log recorded no request at all"
