@@ -15,7 +15,7 @@ use browser_support::webdriver::{Result, Session};
 use browser_support::{Browser, Driver, Site, Tools, copy_guide, find_tools};
 use futures_util::future::LocalBoxFuture;
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use serde_json::json;
+use serde_json::{Value, json};
 
 /// The guide page the tests use: it has the error transcript, console snippets and a TOC.
 const GUIDE_PAGE: &str = "reading-the-error.html";
@@ -165,6 +165,20 @@ async fn open(browser: &Browser, url: &str) -> Result<()> {
     Ok(())
 }
 
+/// Opens `url` until `look`'s first value equals `want` or the usual wait runs out; returns the
+/// last look either way, for the caller to assert on.
+async fn open_until(browser: &Browser, url: &str, look: &str, want: &Value) -> Result<Value> {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        open(browser, url).await?;
+        let seen = browser.session.js(look, json!([])).await?;
+        if &seen[0] == want || std::time::Instant::now() > deadline {
+            return Ok(seen);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn search_lands_on_heading(browser: &Browser, site: &Site, mode: Mode) -> Result<()> {
     let s = &browser.session;
     open(browser, &mode.url(site, "index.html")).await?;
@@ -266,13 +280,15 @@ async fn theme_toggle_persists(browser: &Browser, site: &Site, mode: Mode) -> Re
     ensure(before[1] != after[1], || {
         format!("the page looks the same in both themes: {after}")
     })?;
-    open(browser, &mode.url(site, "index.html")).await?;
-    let elsewhere = s.js(look, json!([])).await?;
+    // Chromium commits a localStorage write to its storage service asynchronously, and a file://
+    // navigation may land in a new renderer that reads before the commit: open the page again
+    // until it shows the stored theme (a person never switches pages that fast), failing after
+    // the usual wait if it never does.
+    let elsewhere = open_until(browser, &mode.url(site, "index.html"), look, &after[0]).await?;
     ensure(elsewhere[0] == after[0], || {
         format!("another page forgot the theme: {elsewhere} vs {after}")
     })?;
-    open(browser, &url).await?;
-    let reloaded = s.js(look, json!([])).await?;
+    let reloaded = open_until(browser, &url, look, &after[0]).await?;
     ensure(reloaded[0] == after[0], || {
         format!("reload forgot the theme: {reloaded} vs {after}")
     })?;
