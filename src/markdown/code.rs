@@ -20,6 +20,8 @@ pub fn pass<'a>(
     let mut out = Vec::with_capacity(events.len());
     let mut snippets = Vec::new();
     let mut open: Option<(String, usize, String)> = None;
+    // The place of each block among the blocks under its heading: `LANG_N` in test names.
+    let (mut last_section, mut place) = (None::<String>, 0);
     for (event, offset) in events {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -39,9 +41,14 @@ pub fn pass<'a>(
                     continue;
                 };
                 let section = section_at(start);
-                let index = snippets.len();
+                place = if last_section.as_ref() == Some(&section) {
+                    place + 1
+                } else {
+                    1
+                };
                 let snippet =
-                    Snippet::from_block(page, &section, index, &info, code, line_at(start))?;
+                    Snippet::from_block(page, &section, place, &info, code, line_at(start))?;
+                last_section = Some(section);
                 if !snippet.attrs.hidden {
                     out.push((Event::Html(CowStr::from(snippet_html(&snippet))), start));
                 }

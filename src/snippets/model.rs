@@ -92,13 +92,13 @@ pub struct PageSettings {
 
 impl Snippet {
     /// Classifies a code block. `section` is the id of the heading it stands under ("" before
-    /// the first heading); `_index` is its position among the page's snippets (unused: the name's
-    /// number counts within the section, which is recomputed from the page body). `line` is the
-    /// 1-based line of the opening fence in the page's source file.
+    /// the first heading); `place` is its 1-based place among the code blocks under that heading
+    /// (the `N` of an unnamed snippet's `LANG_N`), counted by the renderer as it walks the page.
+    /// `line` is the 1-based line of the opening fence in the page's source file.
     pub fn from_block(
         page: &Page,
         section: &str,
-        _index: usize,
+        place: usize,
         info: &str,
         code: String,
         line: usize,
@@ -113,7 +113,7 @@ impl Snippet {
         };
         if fence_at.is_none() {
             // An indented code block: no fence, no language, plain text.
-            let test_name = name_of(page, section, "text", &Attrs::default(), line);
+            let test_name = name_of(page, section, "text", &Attrs::default(), place);
             let (lang, kind, attrs) = ("text".to_string(), SnippetKind::Text, Attrs::default());
             let file = page.source.clone();
             return Ok(Snippet {
@@ -130,7 +130,7 @@ impl Snippet {
         let (lang, attrs, attr_text) =
             fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
         let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
-        let test_name = name_of(page, section, &lang, &attrs, line);
+        let test_name = name_of(page, section, &lang, &attrs, place);
         let file = page.source.clone();
         Ok(Snippet {
             file,
@@ -240,30 +240,14 @@ fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
 }
 
 /// `page::section::name`: the `name=` attribute or `LANG_N`, N counted within the section.
-fn name_of(page: &Page, section: &str, lang: &str, attrs: &Attrs, line: usize) -> String {
+fn name_of(page: &Page, section: &str, lang: &str, attrs: &Attrs, place: usize) -> String {
     let section = if section.is_empty() { "top" } else { section };
     let last = match &attrs.name {
         Some(name) => name.clone(),
-        None => format!("{lang}_{}", place_in_section(page, line)),
+        None => format!("{lang}_{}", place.max(1)),
     };
     let part = |s: &str| s.replace(['-', '.'], "_");
     format!("{}::{}::{}", page.test_prefix(), part(section), part(&last))
-}
-
-/// 1-based place of the code block at `line` among the code blocks since the nearest heading.
-fn place_in_section(page: &Page, line: usize) -> usize {
-    use pulldown_cmark::{Event, Parser, Tag};
-    let line_of = crate::markdown::line_index(&page.body, page.body_line);
-    let mut place = 0;
-    for (event, range) in Parser::new_ext(&page.body, crate::markdown::options()).into_offset_iter()
-    {
-        match event {
-            Event::Start(Tag::Heading { .. }) if line_of(range.start) < line => place = 0,
-            Event::Start(Tag::CodeBlock(_)) if line_of(range.start) <= line => place += 1,
-            _ => {}
-        }
-    }
-    place.max(1)
 }
 
 /// The text of source line `line` (1-based in the file), or "" when out of range.
@@ -306,9 +290,9 @@ mod tests {
     fn names_count_within_the_section() {
         let body = "# A\n\n```text\nx\n```\n\n```sh\ntrue\n```\n\n## B c\n\n```sh\ntrue\n```\n";
         let p = page(body);
-        let s = Snippet::from_block(&p, "b-c", 2, "sh", "true\n".into(), 16).unwrap();
+        let s = Snippet::from_block(&p, "b-c", 1, "sh", "true\n".into(), 16).unwrap();
         assert_eq!(s.test_name, "guide::fix_it::b_c::sh_1");
-        let s = Snippet::from_block(&p, "a", 1, "sh", "true\n".into(), 10).unwrap();
+        let s = Snippet::from_block(&p, "a", 2, "sh", "true\n".into(), 10).unwrap();
         assert_eq!(s.test_name, "guide::fix_it::a::sh_2");
         let s = Snippet::from_block(&p, "", 0, "sh {name=my-name}", "".into(), 10).unwrap();
         assert_eq!(s.test_name, "guide::fix_it::top::my_name");
