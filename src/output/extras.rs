@@ -22,14 +22,7 @@ pub fn write_all(
     site: &SiteCtx<'_>,
     nav: &Nav,
 ) -> anyhow::Result<()> {
-    let not_found = Ctx {
-        site,
-        page: PageCtx::generated("Page not found", "404.html"),
-        root: "",
-        nav: nav.html(None, ""),
-        prev: None,
-        next: None,
-    };
+    let not_found = top_level(site, nav, "Page not found", "404.html");
     write_file(
         &dir.join("404.html"),
         render(theme, "404.html", &not_found)?.as_bytes(),
@@ -51,6 +44,18 @@ pub fn write_all(
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
     let index = super::search::index_script(corpus, rendered, &urls);
     write_file(&dir.join("static/search-index.js"), index.as_bytes())
+}
+
+/// The context of a page the build makes itself at the site's top level (404, print).
+fn top_level<'a>(site: &'a SiteCtx<'a>, nav: &Nav, title: &'a str, url: &'a str) -> Ctx<'a> {
+    Ctx {
+        site,
+        page: PageCtx::generated(title, url),
+        root: "",
+        nav: nav.html(None, ""),
+        prev: None,
+        next: None,
+    }
 }
 
 #[derive(Serialize)]
@@ -78,14 +83,7 @@ fn write_print(
     site: &SiteCtx<'_>,
     nav: &Nav,
 ) -> anyhow::Result<()> {
-    let base = Ctx {
-        site,
-        page: PageCtx::generated("Print", "print.html"),
-        root: "",
-        nav: nav.html(None, ""),
-        prev: None,
-        next: None,
-    };
+    let base = top_level(site, nav, "Print", "print.html");
     let html = render(
         theme,
         "print.html",
