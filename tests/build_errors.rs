@@ -222,6 +222,21 @@ fn every_malformed_fence_is_listed_in_page_order() {
 }
 
 #[test]
+fn malformed_transcript_is_an_error_with_its_line() {
+    let root = site(&[(
+        "content/a.md",
+        b"+++\ntitle = \"A\"\n+++\n\n```console\n$ git push\n? abc\n```\n",
+    )]);
+    let out = previous_output(root.path());
+    build(root.path(), &out)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content/a.md:7:1: expected an exit status 0–255 after `? `, got `abc`",
+        ));
+    assert_untouched(&out);
+}
+
+#[test]
 fn odd_but_valid_input_builds() {
     let root = site(&[
         ("content/empty.md", b""),

@@ -130,6 +130,15 @@ impl Snippet {
         let (lang, attrs, attr_text) =
             fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
         let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
+        if kind == SnippetKind::Console {
+            // A malformed transcript is bad input for every command (build, serve, test) alike.
+            super::transcript::parse(&code).map_err(|e| FenceError {
+                file: page.source.clone(),
+                line: line + 1 + e.line,
+                column: 1,
+                message: e.message,
+            })?;
+        }
         let test_name = name_of(page, section, &lang, &attrs, place);
         let file = page.source.clone();
         Ok(Snippet {

@@ -22,7 +22,6 @@ use super::{
     runner::Session,
     sandbox::Sandbox,
     step::{self, Live, Rewrite, StepResult},
-    transcript,
 };
 use crate::site::Site;
 
@@ -102,7 +101,6 @@ impl Suite {
     fn add_page(&mut self, snippets: &[Snippet], settings: &PageSettings) -> anyhow::Result<()> {
         let mut chain: Option<usize> = None;
         for snippet in snippets.iter().filter(|s| s.is_test()) {
-            check_transcript(snippet)?;
             let index = self.snippets.len();
             self.snippets.push(snippet.clone());
             if matches!(snippet.kind, SnippetKind::Ignored { .. }) {
@@ -284,19 +282,4 @@ fn check_unique_names(snippets: &[Snippet]) -> anyhow::Result<()> {
         }
     }
     Ok(())
-}
-
-/// A malformed transcript is an input error, like a malformed fence.
-fn check_transcript(snippet: &Snippet) -> anyhow::Result<()> {
-    if snippet.kind != SnippetKind::Console {
-        return Ok(());
-    }
-    transcript::parse(&snippet.code).map(drop).map_err(|e| {
-        anyhow::anyhow!(
-            "{}:{}:1: {}",
-            snippet.file.display(),
-            snippet.line + 1 + e.line,
-            e.message
-        )
-    })
 }
