@@ -111,25 +111,20 @@ impl Snippet {
             column: fence_at.map_or(1, |f| f + info_offset(source_line, f, info) + offset + 1),
             message,
         };
-        if fence_at.is_none() {
+        let (lang, kind, attrs, attr_text) = if fence_at.is_none() {
             // An indented code block: no fence, no language, plain text.
-            let test_name = name_of(page, section, "text", &Attrs::default(), place);
-            let (lang, kind, attrs) = ("text".to_string(), SnippetKind::Text, Attrs::default());
-            let file = page.source.clone();
-            return Ok(Snippet {
-                file,
-                line,
-                test_name,
-                lang,
-                kind,
-                attrs,
-                attr_text: String::new(),
-                code,
-            });
-        }
-        let (lang, attrs, attr_text) =
-            fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
-        let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
+            (
+                "text".to_string(),
+                SnippetKind::Text,
+                Attrs::default(),
+                String::new(),
+            )
+        } else {
+            let (lang, attrs, attr_text) =
+                fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
+            let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
+            (lang, kind, attrs, attr_text)
+        };
         if kind == SnippetKind::Console {
             // A malformed transcript is bad input for every command (build, serve, test) alike.
             super::transcript::parse(&code).map_err(|e| FenceError {
@@ -140,9 +135,8 @@ impl Snippet {
             })?;
         }
         let test_name = name_of(page, section, &lang, &attrs, place);
-        let file = page.source.clone();
         Ok(Snippet {
-            file,
+            file: page.source.clone(),
             line,
             test_name,
             lang,
