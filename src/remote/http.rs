@@ -54,6 +54,9 @@ async fn respond(
     profile: Profile,
     req: Request<Incoming>,
 ) -> (Response<Body>, &'static str) {
+    if super::api::is_api_request(profile, &req) {
+        return super::api::respond(st, profile, &req);
+    }
     let query = req.uri().query().unwrap_or("").to_string();
     let target = match route(req.method(), req.uri().path(), &query) {
         Ok(t) => t,

@@ -11,6 +11,9 @@
 //! # anyhow::Ok(())
 //! ```
 
+mod api;
+mod api_json;
+pub mod api_policy;
 mod cgi;
 mod http;
 pub mod policy;
@@ -149,7 +152,7 @@ impl MockRemoteBuilder {
             .canonicalize()
             .with_context(|| format!("resolving {}", root.display()))?;
         repos::create_all(&root, &scenario)?;
-        let hosts: Vec<&str> = Profile::ALL.iter().map(|p| p.host()).collect();
+        let hosts = Profile::all_hosts();
         let tls = tls::generate(&hosts)?;
         let ca_file = temp.path().join("ca.pem");
         std::fs::write(&ca_file, &tls.ca_pem)

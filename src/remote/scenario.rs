@@ -39,6 +39,9 @@ pub struct Scenario {
 pub struct Account {
     pub username: String,
     pub email: Option<String>,
+    /// The name the REST API shows (`display_name`); default: the username.
+    #[serde(default)]
+    pub display_name: Option<String>,
     /// The account (web login) password.
     pub password: Option<String>,
     /// Environment variable under which snippets see the password.
