@@ -38,7 +38,12 @@ pub async fn handle(st: Arc<State>, profile: Profile, req: Request<Incoming>) ->
         .path_and_query()
         .map_or_else(|| req.uri().to_string(), |p| p.to_string());
     let user = basic_auth(req.headers()).ok().flatten().map(|(u, _)| u);
-    let (response, tag) = respond(&st, profile, req).await;
+    let (response, tag) = if st.rate.allow(user.as_deref()) {
+        respond(&st, profile, req).await
+    } else {
+        let text = format!("{}\n", super::rate::TEXT);
+        (plain(StatusCode::TOO_MANY_REQUESTS, &text), "rate-limited")
+    };
     st.record(RequestLog {
         method,
         path,
