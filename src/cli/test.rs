@@ -16,11 +16,10 @@ use rayon::prelude::*;
 
 use crate::{
     Outcome,
+    harness::{SnippetResult, Suite, Verdict, overwrite},
     remote::Scenario,
-    snippets::{
-        Snippet, SnippetResult, Suite, Verdict, overwrite,
-        report::{Entry, Report},
-    },
+    report::{Entry, Report},
+    snippets::Snippet,
 };
 
 #[derive(Debug, clap::Args)]
@@ -43,7 +42,7 @@ pub struct Args {
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    crate::snippets::cleanup::on_interrupt();
+    crate::harness::cleanup::on_interrupt();
     let mut suite = Suite::load(&args.root)?;
     if let Some(path) = &args.scenario {
         suite.set_scenario(Scenario::load(path)?);
@@ -56,7 +55,7 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
         })
         .collect();
     let results = run_all(&suite, &selected);
-    crate::snippets::cleanup::exit_if_interrupted();
+    crate::harness::cleanup::exit_if_interrupted();
     suite.shutdown();
     let failed = print_results(&suite, &results);
     print_summary(&results, started);

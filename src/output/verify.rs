@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::markdown::RenderedPage;
-use crate::snippets::report::Report;
+use crate::report::Report;
 use crate::snippets::{Snippet, SnippetKind};
 
 /// Where `helpsite build` and `helpsite serve` look for the report when not told:

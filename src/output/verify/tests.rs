@@ -1,5 +1,5 @@
 use super::*;
-use crate::snippets::report::Report;
+use crate::report::Report;
 
 fn report() -> Report {
     serde_json::from_str(

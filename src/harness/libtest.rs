@@ -15,7 +15,7 @@ pub fn trials(suite: &Arc<Suite>, order: &[usize]) -> Vec<Trial> {
         .iter()
         .map(|&index| {
             let snippet = &suite.snippets[index];
-            let ignored = matches!(snippet.kind, super::SnippetKind::Ignored { .. });
+            let ignored = matches!(snippet.kind, crate::snippets::SnippetKind::Ignored { .. });
             let suite = Arc::clone(suite);
             Trial::ignorable_test(snippet.test_name.clone(), move || {
                 match suite.run(index).verdict {

@@ -18,12 +18,14 @@ use anyhow::Context as _;
 
 use super::{
     link::{self, Link},
-    model::{PageSettings, Snippet, SnippetKind},
-    runner::Session,
     sandbox::Sandbox,
+    session::Session,
     step::{self, Live, Rewrite, StepResult},
 };
-use crate::site::Site;
+use crate::{
+    site::Site,
+    snippets::{PageSettings, Snippet, SnippetKind},
+};
 
 /// A snippet's verdict.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,9 +7,11 @@ use std::time::{Duration, Instant};
 
 use super::{
     matching::{self, Context},
-    model::{Snippet, SnippetKind},
-    runner::{Fault, Mode, Ran, Session},
     sandbox::{self, Sandbox},
+    session::{Fault, Mode, Ran, Session},
+};
+use crate::snippets::{
+    Snippet, SnippetKind,
     transcript::{self, Command},
 };
 

@@ -8,7 +8,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use super::{model::PageSettings, sandbox::Network};
+use super::sandbox::Network;
+use crate::snippets::PageSettings;
 use crate::{
     remote::{AsOf, MockRemote, Profile, Scenario},
     site::Site,

@@ -7,9 +7,9 @@ use std::path::Path;
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    model::Snippet,
-    suite::{SnippetResult, Verdict},
+use crate::{
+    harness::{SnippetResult, Verdict},
+    snippets::Snippet,
 };
 
 /// The whole report.
