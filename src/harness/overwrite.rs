@@ -98,7 +98,9 @@ mod tests {
             line,
             test_name: "x::top::console_1".into(),
             lang: "console".into(),
-            kind: SnippetKind::Console,
+            kind: SnippetKind::Console {
+                commands: transcript::parse(code).unwrap(),
+            },
             attrs: Attrs::default(),
             attr_text: String::new(),
             code: code.into(),
