@@ -1,13 +1,17 @@
-//! The libtest-mimic harness behind tests/snippets.rs: one trial per snippet (all but `text`),
+//! The libtest-mimic glue behind tests/snippets.rs: one trial per snippet (all but `text`),
 //! named `page::section::name`, so `cargo test NAME`, `--list`, `--exact`, `--ignored` and
 //! `cargo nextest run --partition hash:1/2` work as with ordinary tests. `ignore=` snippets are
 //! ignored trials whose reason shows when run with `--ignored`.
+//!
+//! libtest-mimic decides which trials run and on which thread; each trial asks [`super::run`]
+//! for its one snippet and turns the verdict it observes into libtest's outcome.
 
-use std::{path::Path, sync::Arc};
+use std::sync::{Arc, Mutex};
 
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use libtest_mimic::{Arguments, Completion, Conclusion, Failed, Trial};
 
-use super::suite::{Suite, Verdict};
+use super::{Observer, SnippetResult, Suite, Verdict};
+use crate::snippets::{Snippet, SnippetKind};
 
 /// One trial per snippet of `suite`, in `order` (indices into `suite.snippets`).
 pub fn trials(suite: &Arc<Suite>, order: &[usize]) -> Vec<Trial> {
@@ -15,32 +19,47 @@ pub fn trials(suite: &Arc<Suite>, order: &[usize]) -> Vec<Trial> {
         .iter()
         .map(|&index| {
             let snippet = &suite.snippets[index];
-            let ignored = matches!(snippet.kind, crate::snippets::SnippetKind::Ignored { .. });
+            let ignored = matches!(snippet.kind, SnippetKind::Ignored { .. });
             let suite = Arc::clone(suite);
             Trial::ignorable_test(snippet.test_name.clone(), move || {
-                match suite.run(index).verdict {
-                    Verdict::Passed => Ok(Completion::Completed),
-                    Verdict::Ignored(reason) => Ok(Completion::ignored_with(reason)),
-                    Verdict::Failed(message) => Err(Failed::from(message)),
-                }
+                let trial = TrialOutcome::default();
+                super::run(&suite, &[index], &trial);
+                trial.take()
             })
             .with_ignored_flag(ignored)
         })
         .collect()
 }
 
-/// Runs every snippet of the site at `root` as a test, then exits: 0 all passed, 101 a test
-/// failed (libtest's code), 2 the site could not be loaded (the error names file:line:column).
-pub fn main(root: &Path) -> ! {
-    let args = Arguments::from_args();
+/// The observer of one trial: keeps the verdict in libtest's terms.
+#[derive(Default)]
+struct TrialOutcome(Mutex<Option<Result<Completion, Failed>>>);
+
+impl Observer for TrialOutcome {
+    fn finished(&self, _index: usize, _snippet: &Snippet, result: &SnippetResult) {
+        let reason = result.reason.clone().unwrap_or_default();
+        let outcome = match result.verdict {
+            Verdict::Passed => Ok(Completion::Completed),
+            Verdict::Ignored => Ok(Completion::ignored_with(reason)),
+            Verdict::Failed => Err(Failed::from(reason)),
+        };
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(outcome);
+    }
+}
+
+impl TrialOutcome {
+    fn take(&self) -> Result<Completion, Failed> {
+        let mut slot = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        slot.take()
+            .unwrap_or_else(|| Err(Failed::from("the harness reported no verdict")))
+    }
+}
+
+/// Runs every snippet of `suite` as a test with libtest's command line (`args`) and returns
+/// libtest's conclusion (the caller exits with it: 0 all passed, 101 a test failed).
+pub fn run(args: &Arguments, suite: Suite) -> Conclusion {
     super::cleanup::on_interrupt();
-    let suite = match Suite::load(root) {
-        Ok(suite) => Arc::new(suite),
-        Err(err) => {
-            eprintln!("error: {err:#}");
-            std::process::exit(2);
-        }
-    };
+    let suite = Arc::new(suite);
     // Listed in page order; run interleaved across chains so parallel threads rarely wait on
     // one chain (each chain still runs its snippets in page order).
     let order = if args.list {
@@ -48,8 +67,8 @@ pub fn main(root: &Path) -> ! {
     } else {
         suite.parallel_order()
     };
-    let conclusion = libtest_mimic::run(&args, trials(&suite, &order));
+    let conclusion = libtest_mimic::run(args, trials(&suite, &order));
     super::cleanup::exit_if_interrupted();
     suite.shutdown();
-    conclusion.exit()
+    conclusion
 }
