@@ -20,6 +20,7 @@ use crate::{
     snippets::{
         Snippet, SnippetResult, Suite, Verdict, overwrite,
         report::{Entry, Report},
+        sandbox::Isolation,
     },
 };
 
@@ -39,6 +40,10 @@ pub struct Args {
     /// Use this scenario file instead of helpsite.toml's [remote] table.
     #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// Run without Linux namespaces: only the environment is reset (the report says
+    /// `isolated: false`). Also `sandbox = false` under [snippets] in helpsite.toml.
+    #[arg(long)]
+    pub no_sandbox: bool,
 }
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
@@ -48,6 +53,10 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     if let Some(path) = &args.scenario {
         suite.set_scenario(Scenario::load(path)?);
     }
+    if args.no_sandbox {
+        suite.set_isolation(Isolation::EnvOnly);
+    }
+    suite.check_isolation()?;
     let selected: Vec<usize> = (0..suite.snippets.len())
         .filter(|&i| {
             args.filter
@@ -60,6 +69,12 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     suite.shutdown();
     let failed = print_results(&suite, &results);
     print_summary(&results, started);
+    if suite.isolation() == Isolation::EnvOnly {
+        println!(
+            "snippets ran WITHOUT the sandbox (--no-sandbox): on this machine, as this user, \
+             with only the environment reset"
+        );
+    }
     if let Some(path) = &args.report {
         write_report(&suite, &results, path)?;
     }
@@ -154,9 +169,9 @@ fn write_report(
         .iter()
         .map(|(i, r)| Entry::new(&suite.snippets[*i], r))
         .collect();
-    Report::new(&profile, &as_of, entries)
-        .write(path)
-        .context("writing the snippet report")
+    let mut report = Report::new(&profile, &as_of, entries);
+    report.isolated = suite.isolation() == Isolation::Namespaces;
+    report.write(path).context("writing the snippet report")
 }
 
 fn overwrite_failures(
