@@ -282,3 +282,72 @@ fn without_namespaces_the_run_says_so_and_the_report_records_it() {
     let json = std::fs::read_to_string(&report).unwrap();
     assert!(json.contains("\"isolated\": false"), "{json}");
 }
+
+#[test]
+fn namespaces_capabilities_and_limits_are_in_place() {
+    let mut checks = String::new();
+    for ns in ["user", "mnt", "pid", "net", "ipc", "uts"] {
+        let host = std::fs::read_link(format!("/proc/self/ns/{ns}")).unwrap();
+        checks.push_str(&format!(
+            "[ \"$(readlink /proc/self/ns/{ns})\" != '{}' ]\n",
+            host.display()
+        ));
+    }
+    let site = Site::new(&format!(
+        "```sh\nset -e\n{checks}grep -q '^CapEff:\t0000000000000000' /proc/self/status\n\
+         grep -q '^NoNewPrivs:\t1' /proc/self/status\n[ \"$(ulimit -u)\" = 512 ]\n\
+         [ \"$(ulimit -n)\" = 1024 ]\n[ \"$(ulimit -f)\" = $((256 * 1024)) ]\n\
+         [ \"$(ulimit -t)\" != unlimited ]\n[ ! -e /root ] && [ ! -e /srv ] && [ ! -e /var ]\n\
+         [ ! -e '{}' ]\nif touch /usr/planted; then exit 1; fi\n```\n",
+        env!("CARGO_MANIFEST_DIR")
+    ));
+    site.passes(&[]);
+}
+
+/// Starts `helpsite test` on a page whose snippet sleeps, waits until the sleep runs, sends
+/// `signal` to helpsite and returns its exit code once the sleep is gone (or fails).
+fn stop_harness_with(signal: &str, tag: &str) -> Option<i32> {
+    let site = Site::new(&format!(
+        "```sh {{timeout=60s}}\nsetsid sleep {tag} &\nsleep {tag}\n```\n"
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .arg("test")
+        .arg("--root")
+        .arg(site.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while processes_with(&format!("sleep {tag}")).len() < 2 {
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the snippet never ran"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = child.id().to_string();
+    Command::new("kill")
+        .args(["-s", signal, &pid])
+        .status()
+        .unwrap();
+    let status = child.wait().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while !processes_with(&format!("sleep {tag}")).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let left = processes_with(&format!("sleep {tag}"));
+    assert!(left.is_empty(), "survived {signal}: {left:?}");
+    status.code()
+}
+
+#[test]
+fn a_sigkilled_harness_leaves_nothing_running() {
+    stop_harness_with("KILL", "4251.25");
+}
+
+#[test]
+fn sigterm_cleans_up_like_sigint() {
+    assert_eq!(stop_harness_with("TERM", "4252.25"), Some(143));
+    assert_eq!(stop_harness_with("INT", "4253.25"), Some(130));
+}

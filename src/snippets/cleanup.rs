@@ -10,7 +10,8 @@ use std::{
 };
 
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// The exit status an interrupt asked for (130 SIGINT, 143 SIGTERM); 0 while none.
+static INTERRUPTED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 static DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 pub fn add_group(pgid: u32) {
@@ -61,8 +62,9 @@ pub fn now() {
 /// Exits with 130 if an interrupt (or SIGTERM) is being handled (so the main thread, seeing its shells die,
 /// does not report an ordinary failure first).
 pub fn exit_if_interrupted() {
-    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-        std::process::exit(130);
+    let code = INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
+    if code != 0 {
+        std::process::exit(code);
     }
 }
 
@@ -84,7 +86,7 @@ pub fn on_interrupt() {
                 }
             });
             if let Some(code) = code {
-                INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+                INTERRUPTED.store(code, std::sync::atomic::Ordering::SeqCst);
                 now();
                 eprintln!("\ninterrupted: snippet shells killed, sandboxes removed");
                 std::process::exit(code);

@@ -4,8 +4,7 @@
 //! inject into), and `--die-with-parent` so the whole pid namespace dies with the harness.
 //!
 //! The file system is built from nothing: read-only binds of `/usr` and the `/bin`, `/sbin`,
-//! `/lib*` entries (symlinks stay symlinks), git's exec path and the programs' directories when
-//! they live elsewhere, a minimal `/etc` (the loader cache, `alternatives`, certificates, and a
+//! `/lib*` entries (symlinks stay symlinks), git's exec path when it lives elsewhere, a minimal `/etc` (the loader cache, `alternatives`, certificates, and a
 //! generated `passwd`/`group`/`hosts`), a fresh `/proc`, a minimal `/dev`, a private `/tmp`, the
 //! site's folder read-only at [`SITE_DIR`], and the chain's sandbox directory, the only writable
 //! place. The host's HOME, /root, /srv, /var, the project checkout and everything else are absent.
@@ -32,10 +31,8 @@ pub struct Tools {
     pub bwrap: PathBuf,
     /// The helpsite binary, run inside as the init that bridges the network and sets limits.
     pub init: PathBuf,
-    /// git's exec path (`git --exec-path`), bound when it is outside /usr.
+    /// git's exec path (`git --exec-path`), bound when it is outside /usr (and not in a HOME).
     pub git_exec_path: Option<PathBuf>,
-    /// Directories of bash, git, python3 (bound when outside /usr).
-    pub program_dirs: Vec<PathBuf>,
 }
 
 /// Why the sandbox cannot be made; the message names the cause and what to change.
@@ -70,19 +67,14 @@ fn find_tools() -> Result<Tools, Unavailable> {
     if !out.status.success() {
         return Err(Unavailable(explain(&String::from_utf8_lossy(&out.stderr))));
     }
-    let programs = super::programs::get();
-    let program_dirs = [&programs.bash, &programs.git, &programs.python3]
-        .into_iter()
-        .flatten()
-        .filter_map(|p| p.parent().map(Path::to_path_buf))
-        .filter(|d| !covered(d))
-        .collect();
-    let git_exec_path = programs.git_exec_path.clone().filter(|d| !covered(d));
+    let git_exec_path = super::programs::get()
+        .git_exec_path
+        .clone()
+        .filter(|d| !covered(d) && !d.starts_with("/root") && !d.starts_with("/home"));
     Ok(Tools {
         bwrap,
         init,
         git_exec_path,
-        program_dirs,
     })
 }
 
@@ -146,8 +138,7 @@ pub fn command(tools: &Tools, layout: &Layout, program: &[String]) -> Command {
     for top in ["/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"] {
         bind_top(&mut cmd, Path::new(top));
     }
-    let extra = tools.program_dirs.iter().chain(&tools.git_exec_path);
-    for dir in extra {
+    if let Some(dir) = &tools.git_exec_path {
         cmd.arg("--ro-bind").arg(dir).arg(dir);
     }
     cmd.args(["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]);

@@ -6,6 +6,7 @@
 //! port when there is none), and the mock's secrets as variables. Nothing from the host's HOME,
 //! credential helpers or SSH agent is reachable.
 
+use super::programs::SYSTEM_PATH;
 use std::{
     fs,
     io::{self, Write as _},
@@ -77,9 +78,6 @@ pub struct Sandbox {
     pub ports: Vec<u16>,
     env: Vec<(String, String)>,
 }
-
-/// The sandbox's `PATH` (the host's own `PATH` may name folders that are not there).
-const SAFE_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// Fixed identity and time for commits: the same ids on every run and every machine.
 const AUTHOR: (&str, &str) = ("Your Name", "you@example.com");
@@ -192,8 +190,8 @@ impl Sandbox {
     fn environment(&self, network: &Network, ca: Option<&Path>) -> Vec<(String, String)> {
         let path = |p: &Path| p.to_string_lossy().into_owned();
         let search_path = match self.options.isolation {
-            Isolation::EnvOnly => std::env::var("PATH").unwrap_or_else(|_| SAFE_PATH.into()),
-            Isolation::Namespaces => SAFE_PATH.into(),
+            Isolation::EnvOnly => std::env::var("PATH").unwrap_or_else(|_| SYSTEM_PATH.into()),
+            Isolation::Namespaces => SYSTEM_PATH.into(),
         };
         let mut env: Vec<(String, String)> = vec![
             ("PATH".into(), search_path),
