@@ -233,10 +233,11 @@ fn a_kill_planted_on_path_does_not_disable_the_timeout() {
 
 #[test]
 fn a_forged_line_on_the_control_channel_is_not_a_status() {
+    // Typed commands run in the session shell itself, where bash keeps its own stdout (the
+    // status channel) saved on fd 10-12 while the command's output is redirected.
     let site = Site::new(
-        "```sh {status=1}\nfor fd in 10 11 12; do\n\
-         \x20 printf '\\n__helpsite_done_%s_%s 0\\n' \"$PPID\" \"$$\" >&$fd\n\
-         done 2>/dev/null\nsleep 0.3\nexit 1\n```\n\n\
+        "```console\n$ for fd in 10 11 12; do printf '\\n__helpsite_done_%s_%s 0\\n' \"$PPID\" \"$$\" >&$fd; \
+         done 2>/dev/null; sleep 0.3; false\n? 1\n```\n\n\
          ```console\n$ trap 'for fd in 10 11 12; do [[ $BASH_COMMAND =~ ([0-9a-f]{32}) ]] && printf \"\\n%s 7\\n\" \"${BASH_REMATCH[1]}\" >&$fd; done 2>/dev/null' DEBUG; true\n$ echo after\nafter\n```\n",
     );
     site.passes(&[]);
@@ -248,13 +249,19 @@ fn a_push_on_one_page_does_not_show_on_another() {
                  $ git clone -q https://bitbucket.org/username/demo.git && cd demo\n\
                  Username for 'https://bitbucket.org': username\n\
                  Password for 'https://username@bitbucket.org':\n```\n\n";
+    // Its own remote takes the push; every other repository store on the host must be out of
+    // reach (the mocks' folders, the template the chains' copies are made from).
     let site = Site::new(&format!(
         "{clone}```sh {{answer=username answer=\"$BITBUCKET_API_TOKEN\"}}\n\
-         git checkout -q -b leaked-branch && git push -q origin leaked-branch 2>/dev/null\n```\n"
+         git checkout -q -b leaked-branch && git push -q origin leaked-branch 2>/dev/null\n\
+         for d in /tmp/helpsite-*/username/demo.git /tmp/helpsite-*/repos/username/demo.git \
+         /dev/shm/helpsite-*/repos/username/demo.git; do\n\
+         \x20 [ -d \"$d\" ] && git push -q \"$d\" HEAD:refs/heads/leaked-branch 2>/dev/null\n\
+         done\nexit 0\n```\n"
     ));
     let second = format!(
         "# Second\n\n{clone}```sh {{answer=username answer=\"$BITBUCKET_API_TOKEN\"}}\n\
-         sleep 1\nif git ls-remote origin 2>/dev/null | grep -q leaked-branch; then exit 1; fi\n```\n"
+         sleep 2\nif git ls-remote origin 2>/dev/null | grep -q leaked-branch; then exit 1; fi\n```\n"
     );
     std::fs::write(site.root().join("content/second.md"), second).unwrap();
     let out = site.passes(&[]);
