@@ -162,3 +162,85 @@ fn backends_beyond_the_cap_get_503() {
         backends_of(&root).is_empty()
     });
 }
+
+#[test]
+fn helpsite_remote_follows_its_own_insteadof_advice_and_stops_on_sigterm() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(["remote", "--port", "0"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let pid = child.id();
+    let _stop = Stop(pid);
+    let mut advice = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.starts_with("Ready in ") {
+            break;
+        }
+        if let Some(cmd) = line.trim().strip_prefix("git config --global ") {
+            advice.push(cmd.to_string());
+        }
+    }
+    assert_eq!(advice.len(), 2, "{advice:?}");
+    let home = dir.path();
+    for cmd in &advice {
+        let status = std::process::Command::new("git")
+            .env("HOME", home)
+            .args(["config", "--global"])
+            .args(cmd.split_whitespace())
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+    // A URL with the username in it (as Bitbucket's clone dialog gives it) reaches the mock.
+    let askpass = home.join("askpass");
+    let script =
+        format!("#!/bin/sh\ncase \"$1\" in Username*) echo username;; *) echo {TOKEN};; esac\n");
+    std::fs::write(&askpass, script).unwrap();
+    remote_support::chmod_x(&askpass);
+    let out = std::process::Command::new("git")
+        .env("HOME", home)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_ASKPASS", &askpass)
+        .args([
+            "ls-remote",
+            "https://username@bitbucket.org/username/demo.git",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("refs/heads/main"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pid = pid.to_string();
+    std::process::Command::new("kill")
+        .args(["-s", "TERM", &pid])
+        .status()
+        .unwrap();
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(child.wait().unwrap().success());
+    assert_eq!(
+        rest.last().map(String::as_str),
+        Some("Stopped."),
+        "{rest:?}"
+    );
+}
+
+/// Kills the process on drop, so a failing assertion leaves no server running.
+struct Stop(u32);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("kill")
+            .args(["-s", "KILL", &self.0.to_string()])
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}
