@@ -329,15 +329,15 @@ impl Drop for Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snippets::sandbox::Network;
+    use crate::harness::sandbox::Network;
 
     fn session() -> (Sandbox, Session) {
-        let options = crate::snippets::sandbox::Options {
+        let options = crate::harness::sandbox::Options {
             isolation: Isolation::EnvOnly,
             site: None,
         };
         let sbx = Sandbox::new(&Network::closed(), &options).unwrap();
-        let s = Session::start(&sbx, crate::snippets::bridge::Limits::DEFAULT).unwrap();
+        let s = Session::start(&sbx, crate::harness::bridge::Limits::DEFAULT).unwrap();
         (sbx, s)
     }
 
