@@ -11,10 +11,15 @@
 //! # anyhow::Ok(())
 //! ```
 
+mod api;
+mod api_json;
+pub mod api_policy;
 mod cgi;
+mod hooks;
 mod http;
 pub mod policy;
 pub mod profile;
+mod rate;
 mod repos;
 pub mod scenario;
 mod server;
@@ -75,6 +80,8 @@ pub(crate) struct State {
     on_request: Option<LogHook>,
     /// Client SSH keys and their owners (scenario + added at run time).
     ssh_keys: ssh::KeyBook,
+    /// Requests per user and hour, when the scenario limits them.
+    rate: rate::RateLimiter,
 }
 
 impl State {
@@ -158,12 +165,14 @@ impl MockRemoteBuilder {
             .canonicalize()
             .with_context(|| format!("resolving {}", root.display()))?;
         repos::create_all(&root, &scenario)?;
-        let hosts: Vec<&str> = Profile::ALL.iter().map(|p| p.host()).collect();
+        hooks::install(&root, &scenario)?;
+        let hosts = Profile::all_hosts();
         let tls = tls::generate(&hosts)?;
         let ca_file = temp.path().join("ca.pem");
         std::fs::write(&ca_file, &tls.ca_pem)
             .with_context(|| format!("writing {}", ca_file.display()))?;
         let ssh_keys = ssh::KeyBook::from_scenario(&scenario);
+        let rate = rate::RateLimiter::new(scenario.limits.rate_limit_per_hour);
         let state = Arc::new(State {
             profile: self.profile.unwrap_or(scenario.profile),
             as_of: self.as_of.or(scenario.as_of),
@@ -174,6 +183,7 @@ impl MockRemoteBuilder {
             log: Mutex::new(Vec::new()),
             on_request: self.on_request,
             ssh_keys,
+            rate,
         });
         let (addr, runtime, shutdown) = spawn_server(self.port, state.clone())?;
         let ssh = spawn_ssh(self.ssh_port, &runtime, state.clone(), &shutdown)?;

@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 
 use super::{
     matching::{self, Context},
-    model::{Snippet, SnippetKind},
-    runner::{Fault, Mode, Ran, Session},
     sandbox::{self, Sandbox},
-    transcript::{self, Command},
+    session::{Fault, Mode, Ran, Session},
 };
+use crate::snippets::{Snippet, SnippetKind, transcript::Command};
 
 /// What running one snippet found.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +48,7 @@ pub fn run(snippet: &Snippet, live: &mut Live) -> StepResult {
     let mut result = match prepare_answers(snippet, live.sandbox) {
         Err(message) => failed(message.clone(), Some(message)),
         Ok(()) => match &snippet.kind {
-            SnippetKind::Console => console(snippet, live, deadline),
+            SnippetKind::Console { commands } => console(snippet, commands, live, deadline),
             SnippetKind::Script => whole(snippet, live, deadline, snippet.code.clone()),
             SnippetKind::Python => {
                 let path = live.sandbox.harness.join("snippet.py");
@@ -58,7 +57,10 @@ pub fn run(snippet: &Snippet, live: &mut Live) -> StepResult {
                         snippet,
                         live,
                         deadline,
-                        "python3 \"$HELPSITE_HARNESS/snippet.py\"".into(),
+                        format!(
+                            "{} \"$HELPSITE_HARNESS/snippet.py\"",
+                            super::programs::shell_word("python3")
+                        ),
                     ),
                     Err(e) => failed(format!("writing {}: {e}", path.display()), None),
                 }
@@ -103,11 +105,12 @@ fn exec(snippet: &Snippet, live: &mut Live, deadline: Instant, script: &str) -> 
 }
 
 /// A transcript: every command runs (a reader would carry on), each checked.
-fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult {
-    let commands = match transcript::parse(&snippet.code) {
-        Ok(c) => c,
-        Err(e) => return failed(format!("transcript {e}"), Some(format!("transcript {e}"))),
-    };
+fn console(
+    snippet: &Snippet,
+    commands: &[Command],
+    live: &mut Live,
+    deadline: Instant,
+) -> StepResult {
     let ctx = Context {
         root: Some(live.sandbox.root.clone()),
         home: Some(live.sandbox.home.clone()),
@@ -116,7 +119,7 @@ fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult 
     let mut problems = Vec::new();
     for command in commands {
         let ran = exec(snippet, live, deadline, &command.text);
-        let checked = check(&command, &ran, &ctx);
+        let checked = check(command, &ran, &ctx);
         if let Some(replay) = checked.replay {
             result.replay_failure.get_or_insert(replay);
         }
@@ -133,7 +136,7 @@ fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult 
         }
         if let Some(output) = checked.rewritten {
             result.rewrites.push(Rewrite {
-                command,
+                command: command.clone(),
                 status: ran.status.unwrap_or(-1),
                 output,
             });
@@ -228,8 +231,13 @@ fn file(snippet: &Snippet, live: &mut Live, deadline: Instant, path: &str) -> St
         return failed(format!("writing {}: {e}", content.display()), None);
     }
     let target = shell_path(path);
+    let (mkdir, dirname, cat) = (
+        super::programs::shell_word("mkdir"),
+        super::programs::shell_word("dirname"),
+        super::programs::shell_word("cat"),
+    );
     let script = format!(
-        "mkdir -p -- \"$(dirname -- {target})\" && cat \"$HELPSITE_HARNESS/file\" > {target}"
+        "{mkdir} -p -- \"$({dirname} -- {target})\" && {cat} \"$HELPSITE_HARNESS/file\" > {target}"
     );
     let ran = exec(snippet, live, deadline, &script);
     if ran.status == Some(0) && ran.fault.is_none() {
