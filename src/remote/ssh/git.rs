@@ -117,7 +117,8 @@ pub async fn run(
         while let Some(msg) = reader.wait().await {
             match msg {
                 ChannelMsg::Data { data } => {
-                    if stdin.write_all(&data).await.is_err() {
+                    let written = stdin.write_all(&data).await;
+                    if written.is_err() {
                         return;
                     }
                 }
