@@ -17,6 +17,9 @@ pub struct Args {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
+    /// SSH port on 127.0.0.1 for git@bitbucket.org (0: any free port).
+    #[arg(long, default_value_t = 0)]
+    pub ssh_port: u16,
     /// Scenario file (default: the [remote] table of ./helpsite.toml, else the built-in one).
     #[arg(long)]
     pub scenario: Option<PathBuf>,
@@ -37,6 +40,7 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let mut builder = MockRemote::builder()
         .scenario(scenario)
         .port(args.port)
+        .ssh_port(args.ssh_port)
         .on_request(|entry| println!("{entry}"));
     if let Some(profile) = args.profile {
         builder = builder.profile(profile);
@@ -152,5 +156,21 @@ fn print_banner(remote: &MockRemote, as_of: Option<AsOf>) {
         remote.proxy_url(),
         remote.ca_file().display()
     );
+    print_ssh(remote);
     println!();
+}
+
+fn print_ssh(remote: &MockRemote) {
+    println!(
+        "\nSSH: git@bitbucket.org on 127.0.0.1:{} (host key {}). Add to ~/.ssh/config:",
+        remote.ssh_port(),
+        remote.ssh_host_key_fingerprint()
+    );
+    for line in remote.ssh_config().lines() {
+        println!("  {line}");
+    }
+    println!(
+        "Register a public key: curl --noproxy '*' --data-binary @$HOME/.ssh/id_ed25519.pub {}/ssh-keys/USERNAME",
+        remote.ssh_control_url()
+    );
 }

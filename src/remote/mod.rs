@@ -24,6 +24,7 @@ mod rate;
 mod repos;
 pub mod scenario;
 mod server;
+pub mod ssh;
 mod tls;
 
 use std::net::SocketAddr;
@@ -78,6 +79,8 @@ pub(crate) struct State {
     tls: tls::Tls,
     log: Mutex<Vec<RequestLog>>,
     on_request: Option<LogHook>,
+    /// Client SSH keys and their owners (scenario + added at run time).
+    ssh_keys: ssh::KeyBook,
     /// Requests per user and hour, when the scenario limits them.
     rate: rate::RateLimiter,
 }
@@ -101,6 +104,7 @@ pub struct MockRemoteBuilder {
     as_of: Option<AsOf>,
     root: Option<PathBuf>,
     port: u16,
+    ssh_port: u16,
     body_limit: Option<u64>,
     on_request: Option<LogHook>,
 }
@@ -130,6 +134,11 @@ impl MockRemoteBuilder {
     /// The port (default 0: any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+    /// The SSH port (default 0: any free port).
+    pub fn ssh_port(mut self, port: u16) -> Self {
+        self.ssh_port = port;
         self
     }
     /// The per-request body limit in bytes (default 1 GiB).
@@ -163,6 +172,7 @@ impl MockRemoteBuilder {
         let ca_file = temp.path().join("ca.pem");
         std::fs::write(&ca_file, &tls.ca_pem)
             .with_context(|| format!("writing {}", ca_file.display()))?;
+        let ssh_keys = ssh::KeyBook::from_scenario(&scenario);
         let rate = rate::RateLimiter::new(scenario.limits.rate_limit_per_hour);
         let state = Arc::new(State {
             profile: self.profile.unwrap_or(scenario.profile),
@@ -173,11 +183,14 @@ impl MockRemoteBuilder {
             tls,
             log: Mutex::new(Vec::new()),
             on_request: self.on_request,
+            ssh_keys,
             rate,
         });
         let (addr, runtime, shutdown) = spawn_server(self.port, state.clone())?;
+        let ssh = spawn_ssh(self.ssh_port, &runtime, state.clone(), &shutdown)?;
         Ok(MockRemote {
             addr,
+            ssh,
             state,
             ca_file,
             runtime: Some(runtime),
@@ -223,9 +236,50 @@ fn spawn_server(
     Ok((addr, runtime, shutdown))
 }
 
+/// Binds the SSH port and the SSH control port on loopback and serves them on `runtime`.
+fn spawn_ssh(
+    port: u16,
+    runtime: &Runtime,
+    state: Arc<State>,
+    shutdown: &watch::Sender<bool>,
+) -> anyhow::Result<SshAddrs> {
+    let bind = |port: u16| -> anyhow::Result<std::net::TcpListener> {
+        let l = std::net::TcpListener::bind(("127.0.0.1", port))
+            .with_context(|| format!("binding 127.0.0.1:{port} for SSH"))?;
+        l.set_nonblocking(true)?;
+        Ok(l)
+    };
+    let (listener, control) = (bind(port)?, bind(0)?);
+    let addrs = SshAddrs {
+        ssh: listener.local_addr()?,
+        control: control.local_addr()?,
+    };
+    let seed = state.scenario.ssh_host_key_seed.as_deref();
+    let host_key = ssh::keys::host_key(seed.unwrap_or(ssh::keys::DEFAULT_HOST_KEY_SEED));
+    let config = ssh::config(host_key);
+    let _guard = runtime.enter();
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let control = tokio::net::TcpListener::from_std(control)?;
+    runtime.spawn(ssh::serve(
+        listener,
+        state.clone(),
+        config,
+        shutdown.subscribe(),
+    ));
+    runtime.spawn(ssh::control::serve(control, state, shutdown.subscribe()));
+    Ok(addrs)
+}
+
+#[derive(Debug, Clone, Copy)]
+struct SshAddrs {
+    ssh: SocketAddr,
+    control: SocketAddr,
+}
+
 /// A running mock remote; stops when dropped.
 pub struct MockRemote {
     addr: SocketAddr,
+    ssh: SshAddrs,
     state: Arc<State>,
     ca_file: PathBuf,
     runtime: Option<Runtime>,
@@ -294,6 +348,35 @@ impl MockRemote {
     /// `(ENV_NAME, secret)` from the scenario.
     pub fn secrets(&self) -> Vec<(String, String)> {
         self.state.scenario.secrets()
+    }
+    /// The SSH port on 127.0.0.1 (`git@bitbucket.org`, also for `altssh.bitbucket.org`).
+    pub fn ssh_port(&self) -> u16 {
+        self.ssh.ssh.port()
+    }
+    /// `http://127.0.0.1:PORT` of the SSH control endpoint (`POST /ssh-keys/ACCOUNT`).
+    pub fn ssh_control_url(&self) -> String {
+        format!("http://{}", self.ssh.control)
+    }
+    /// Every loopback port a client of the mock needs: HTTP (and proxy), SSH, SSH control.
+    pub fn ports(&self) -> Vec<u16> {
+        vec![self.port(), self.ssh_port(), self.ssh.control.port()]
+    }
+    /// The `~/.ssh/config` block that sends `bitbucket.org` and `altssh.bitbucket.org` to the
+    /// mock's SSH port.
+    pub fn ssh_config(&self) -> String {
+        ssh::client_config(self.ssh_port())
+    }
+    /// The SSH host key's fingerprint (`SHA256:…`).
+    pub fn ssh_host_key_fingerprint(&self) -> String {
+        let seed = self.state.scenario.ssh_host_key_seed.as_deref();
+        ssh::keys::fingerprint(&ssh::keys::host_key(
+            seed.unwrap_or(ssh::keys::DEFAULT_HOST_KEY_SEED),
+        ))
+    }
+    /// Adds an OpenSSH public-key line to an account's SSH keys ("Add key" in Bitbucket's
+    /// settings).
+    pub fn add_ssh_key(&self, account: &str, line: &str) -> Result<(), ssh::AddError> {
+        self.state.ssh_keys.add(account, line)
     }
     /// Every request served so far.
     pub fn log(&self) -> Vec<RequestLog> {

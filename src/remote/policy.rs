@@ -2,7 +2,8 @@
 //! Every Git request goes through it — the `info/refs` GET and the POSTs alike — and the HTTP
 //! layer only renders the decision. Order of checks: authenticate the secret (account password,
 //! app password, API token, access token), then authorise: repository and membership, repository
-//! flags (IP allowlist, 2SV), token scopes, write permission.
+//! flags (IP allowlist, 2SV), token scopes, write permission. SSH enters through [`decide_ssh`]:
+//! the SSH layer has already matched the key to its owner, and the same authorisation follows.
 
 use jiff::civil::DateTime;
 
@@ -66,6 +67,8 @@ struct Principal<'s> {
     account: Option<&'s str>,
     /// The token, when scopes and its owner limit access.
     token: Option<&'s Credential>,
+    /// A repository's access key (`workspace/repo`): read access to that repository only.
+    key_repo: Option<&'s str>,
 }
 
 /// Decides one request.
@@ -121,6 +124,7 @@ fn authenticate<'s>(
             name: acc.username.clone(),
             account: Some(&acc.username),
             token: None,
+            key_repo: None,
         });
     }
     let cred = s
@@ -159,6 +163,7 @@ fn app_password<'s>(
         name: cred.owner.clone(),
         account: Some(&cred.owner),
         token: None,
+        key_repo: None,
     })
 }
 
@@ -208,6 +213,7 @@ fn token<'s>(
         name,
         account,
         token: Some(cred),
+        key_repo: None,
     })
 }
 
@@ -220,7 +226,7 @@ fn authorize(s: &Scenario, t: &HostTexts, p: &Principal, req: &AuthRequest) -> D
     let role = match (p.account, p.token) {
         (Some(account), _) => repo.members.get(account).copied(),
         (None, Some(tok)) => access_token_reaches(&tok.owner, req.repo).then_some(Role::Admin),
-        (None, None) => None,
+        (None, None) => (p.key_repo == Some(req.repo)).then_some(Role::Read),
     };
     let Some(role) = role else {
         return refuse(t.not_found, "no-access");
@@ -241,6 +247,52 @@ fn authorize(s: &Scenario, t: &HostTexts, p: &Principal, req: &AuthRequest) -> D
     }
     Decision::Allow {
         user: p.name.clone(),
+    }
+}
+
+/// Whose SSH key authenticated the connection (the SSH layer matches keys; the policy decides).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOwner<'a> {
+    /// A key in an account's SSH keys: the account's membership counts.
+    Account(&'a str),
+    /// A repository's access key (`workspace/repo`): read-only, that repository only.
+    AccessKey(&'a str),
+}
+
+/// One git command over SSH as the policy sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct SshRequest<'a> {
+    /// `workspace/repo`, without `.git`.
+    pub repo: &'a str,
+    pub op: Op,
+    pub key: KeyOwner<'a>,
+}
+
+/// Decides one git command over SSH with the same authorisation as HTTPS (repository,
+/// membership, repository flags, write permission). The refusal's `reason` is what the SSH layer
+/// renders (its lines are the HTTPS texts); a push with an access key is `read-only-key`.
+pub fn decide_ssh(s: &Scenario, profile: Profile, req: &SshRequest) -> Decision {
+    let (name, account, key_repo) = match req.key {
+        KeyOwner::Account(user) => (user.to_string(), Some(user), None),
+        KeyOwner::AccessKey(repo) => (format!("access-key:{repo}"), None, Some(repo)),
+    };
+    let principal = Principal {
+        name,
+        account,
+        token: None,
+        key_repo,
+    };
+    let http = AuthRequest {
+        repo: req.repo,
+        op: req.op,
+        auth: None,
+    };
+    match authorize(s, profile.texts(), &principal, &http) {
+        Decision::Refuse(mut r) if r.reason == "read-only" && key_repo.is_some() => {
+            r.reason = "read-only-key";
+            Decision::Refuse(r)
+        }
+        other => other,
     }
 }
 
@@ -268,3 +320,7 @@ pub(crate) fn ct_eq(a: &str, b: &str) -> bool {
 #[cfg(test)]
 #[path = "policy_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "policy_ssh_tests.rs"]
+mod ssh_tests;

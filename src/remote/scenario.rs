@@ -31,6 +31,10 @@ pub struct Scenario {
     pub credentials: Vec<Credential>,
     #[serde(default)]
     pub repositories: Vec<Repository>,
+    /// The made-up seed the SSH host key is derived from (default: one fixed seed), so the
+    /// fingerprint in ssh's first-connection question is the same on every run.
+    #[serde(default)]
+    pub ssh_host_key_seed: Option<String>,
     /// Push and request limits (bitbucket-facts.md §6.6); Bitbucket's values by default.
     #[serde(default)]
     pub limits: Limits,
@@ -75,6 +79,9 @@ pub struct Account {
     pub password: Option<String>,
     /// Environment variable under which snippets see the password.
     pub password_env: Option<String>,
+    /// SSH public keys (OpenSSH lines, `ssh-ed25519 AAAA… comment`) added to the account.
+    #[serde(default)]
+    pub ssh_keys: Vec<String>,
 }
 
 /// What kind of secret a credential is.
@@ -135,6 +142,9 @@ pub struct Repository {
     pub ip_allowlist: bool,
     #[serde(default)]
     pub require_2sv: bool,
+    /// Read-only access keys (OpenSSH public-key lines) of this repository.
+    #[serde(default)]
+    pub access_keys: Vec<String>,
     /// The 100 MB per-file limit (on unless a repository admin turned it off).
     #[serde(default = "yes")]
     pub file_size_limit: bool,
@@ -298,6 +308,34 @@ impl Scenario {
                 return Err(format!("credentials[{i}]: empty secret"));
             }
         }
+        self.validate_ssh_keys()
+    }
+
+    /// Every SSH key line parses, and no key is used twice (Bitbucket refuses a key already
+    /// added elsewhere).
+    fn validate_ssh_keys(&self) -> Result<(), String> {
+        let accounts = self.accounts.iter().enumerate().flat_map(|(i, a)| {
+            let place = move |j| format!("accounts[{i}].ssh_keys[{j}]");
+            a.ssh_keys
+                .iter()
+                .enumerate()
+                .map(move |(j, k)| (place(j), k))
+        });
+        let repos = self.repositories.iter().enumerate().flat_map(|(i, r)| {
+            let place = move |j| format!("repositories[{i}].access_keys[{j}]");
+            r.access_keys
+                .iter()
+                .enumerate()
+                .map(move |(j, k)| (place(j), k))
+        });
+        let mut seen: Vec<(String, russh::keys::ssh_key::public::KeyData)> = Vec::new();
+        for (place, line) in accounts.chain(repos) {
+            let key = parse_public_key(line).map_err(|e| format!("{place}: {e}"))?;
+            if let Some((first, _)) = seen.iter().find(|(_, k)| *k == *key.key_data()) {
+                return Err(format!("{place}: the same key as {first}"));
+            }
+            seen.push((place, key.key_data().clone()));
+        }
         Ok(())
     }
 
@@ -318,6 +356,13 @@ impl Scenario {
     pub fn repository(&self, path: &str) -> Option<&Repository> {
         self.repositories.iter().find(|r| r.path == path)
     }
+}
+
+/// Parses one OpenSSH public-key line (`ssh-ed25519 AAAA… comment`).
+pub fn parse_public_key(line: &str) -> Result<russh::keys::PublicKey, String> {
+    russh::keys::PublicKey::from_openssh(line.trim()).map_err(|e| {
+        format!("expected an OpenSSH public-key line like `ssh-ed25519 AAAA… comment` ({e})")
+    })
 }
 
 /// A safe path segment: letters, digits, `.`, `_`, `-`, not starting with a dot.
