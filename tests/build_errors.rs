@@ -237,6 +237,30 @@ fn malformed_transcript_is_an_error_with_its_line() {
 }
 
 #[test]
+fn bad_snippet_settings_stop_the_build_at_their_line() {
+    let root = site(&[(
+        "content/a.md",
+        b"+++\ntitle = \"A\"\n[snippets]\nprofile = \"gitea\"\n+++\n\n```sh\ntrue\n```\n",
+    )]);
+    let out = previous_output(root.path());
+    build(root.path(), &out)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content/a.md:4:11: key `profile`: unknown variant `gitea`",
+        ));
+    assert_untouched(&out);
+    let root = site(&[(
+        "content/a.md",
+        b"+++\n[snippets]\nas_of = \"soon\"\n+++\n\n# A\n",
+    )]);
+    build(root.path(), &root.path().join("public"))
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content/a.md:3:9: key `as_of`: expected a date like 2026-11-28",
+        ));
+}
+
+#[test]
 fn odd_but_valid_input_builds() {
     let root = site(&[
         ("content/empty.md", b""),

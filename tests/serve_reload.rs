@@ -67,6 +67,21 @@ fn a_build_error_shows_keeps_the_last_good_site_and_clears_when_fixed() {
 }
 
 #[test]
+fn a_bad_snippet_profile_is_a_build_error_with_its_line() {
+    let site = fixture("serve-site");
+    let server = Server::start(site.path());
+    let mut events = server.events();
+    let bad = site.path().join("content/guide/bad.md");
+    std::fs::write(&bad, "+++\n[snippets]\nprofile = \"gitea\"\n+++\n\n# Bad\n").unwrap();
+    let error = events.expect("build-error");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("content/guide/bad.md:3:11: key `profile`: unknown variant `gitea`"),
+        "{message}"
+    );
+}
+
+#[test]
 fn a_first_build_that_fails_serves_a_placeholder_until_fixed() {
     let site = fixture("serve-site");
     let bad = site.path().join("content/bad.md");

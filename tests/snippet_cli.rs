@@ -197,7 +197,7 @@ fn malformed_fences_and_transcripts_are_errors_with_a_position() {
         ),
         (
             "+++\ntitle = \"x\"\n[snippets]\nprofile = \"gitea\"\n+++\n```sh\ntrue\n```\n",
-            "[snippets]: profile `gitea`",
+            "content/bad.md:4:11: key `profile`: unknown variant `gitea`",
         ),
         (
             "# A\n\n```sh {name=x}\n```\n\n```sh {name=x}\n```\n",
