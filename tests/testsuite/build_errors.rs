@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::{fixture, site};
 
 /// An output folder holding a previous build (one sentinel file).
 fn previous_output(tmp: &Path) -> PathBuf {
@@ -48,17 +44,6 @@ fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
         .arg("--out")
         .arg(out)
         .assert()
-}
-
-/// A site in a temp dir with the given files (path, bytes).
-fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        let path = tmp.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-    tmp
 }
 
 #[test]

@@ -2,9 +2,7 @@
 //! error is shown (event `build-error`, also to pages that connect while it lasts) while the last
 //! good site stays served; fixing the file clears it with a reload.
 
-mod serve_support;
-
-use serve_support::{Server, fixture, html_paths};
+use crate::serve_support::{Server, fixture, html_paths};
 
 /// The served pages whose body contains `marker`.
 fn pages_with(server: &Server, marker: &str) -> Vec<String> {
