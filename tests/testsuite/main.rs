@@ -9,11 +9,15 @@ mod support;
 
 mod build_errors;
 mod build_site;
+mod remote_api;
 mod remote_auth;
 mod remote_cli;
 mod remote_faults;
+mod remote_hardening;
+mod remote_limits;
 mod remote_protocol;
 mod remote_smoke;
+mod sandbox_escapes;
 mod search_js;
 mod serve_http;
 mod serve_reload;

@@ -2,8 +2,6 @@
 //! `curl` with the mock's CA: one test per rule of bitbucket-facts.md §6.3 and §2, statuses,
 //! headers and bodies compared exactly.
 
-mod remote_support;
-
 use std::process::Command;
 
 use helpsite::remote::scenario::AsOf;
