@@ -4,10 +4,11 @@
 //! (`SSL_CERT_FILE`). Without GCM every trial is reported as ignored with the reason; with
 //! HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
 
-mod remote_support;
-
 use std::path::PathBuf;
 use std::process::Command;
+
+#[path = "testsuite/remote_support.rs"]
+mod remote_support;
 
 use helpsite::remote::MockRemote;
 use helpsite::remote::scenario::AsOf;

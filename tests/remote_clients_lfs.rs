@@ -3,6 +3,7 @@
 //! the read or write scope refused, with git-lfs's exact lines. Without git-lfs every trial is
 //! ignored with the reason; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
 
+#[path = "testsuite/remote_support.rs"]
 mod remote_support;
 
 use std::path::Path;

@@ -3,6 +3,7 @@
 //! trusting the mock's CA through `SSL_CERT_FILE`. Without the package a trial is ignored with
 //! the reason; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
 
+#[path = "testsuite/remote_support.rs"]
 mod remote_support;
 
 use std::process::Command;

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use crate::config::TomlError;
+use crate::remote::{AsOf, Profile};
 
 /// TOML between `+++` lines at the top of a page.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -23,7 +24,18 @@ pub struct FrontMatter {
     /// Drafts are not rendered and their snippets are not run.
     pub draft: bool,
     /// `[snippets]`: settings for the page's snippet chain (mock remote profile and date).
-    pub snippets: crate::snippets::PageSettings,
+    pub snippets: PageSettings,
+}
+
+/// The `[snippets]` table of a page's front matter: settings for the page's chain, checked when
+/// the page is loaded (a bad value is an error at its `file:line:column` for every command).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PageSettings {
+    /// The mock remote's host profile for this page (`bitbucket`, `github`, `gitlab`).
+    pub profile: Option<Profile>,
+    /// The mock remote's date for this page (`2026-05-01`), deciding which credentials still work.
+    pub as_of: Option<AsOf>,
 }
 
 /// A page split into its parts: (front matter text, its first line, body, body's first line).
@@ -138,6 +150,25 @@ mod tests {
         assert!(err.message.contains("weight"), "{err}");
         let err = split("+++\ntitle = 1\n", p()).err().unwrap();
         assert!(err.to_string().starts_with("content/x.md:1:1: "), "{err}");
+    }
+
+    #[test]
+    fn snippet_settings_are_typed_and_located() {
+        let s = split(
+            "+++\n[snippets]\nprofile = \"github\"\nas_of = \"2026-05-01\"\n+++\n",
+            p(),
+        );
+        let fm = parse(&s.unwrap(), p()).unwrap();
+        assert_eq!(fm.snippets.profile, Some(Profile::Github));
+        assert_eq!(fm.snippets.as_of, Some("2026-05-01".parse().unwrap()));
+        let s = split("+++\n[snippets]\nprofile = \"gitea\"\n+++\n", p()).unwrap();
+        let err = parse(&s, p()).unwrap_err().to_string();
+        assert!(err.starts_with("content/x.md:3:11: "), "{err}");
+        assert!(err.contains("`gitea`") && err.contains("`github`"), "{err}");
+        let s = split("+++\n[snippets]\nas_of = \"soon\"\n+++\n", p()).unwrap();
+        let err = parse(&s, p()).unwrap_err().to_string();
+        assert!(err.starts_with("content/x.md:3:9: "), "{err}");
+        assert!(err.contains("expected a date like 2026-11-28"), "{err}");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use anyhow::{Context as _, bail};
 
 use crate::config::Config;
 
-pub use front::FrontMatter;
+pub use front::{FrontMatter, PageSettings};
 pub use order::{folder_of, url_for};
 
 /// Everything the later stages need, loaded once.

@@ -55,9 +55,10 @@ impl TrialOutcome {
     }
 }
 
-/// Runs every snippet of `suite` as a test with libtest's command line (`args`) and returns
-/// libtest's conclusion (the caller exits with it: 0 all passed, 101 a test failed).
-pub fn run(args: &Arguments, suite: Suite) -> Conclusion {
+/// Runs every snippet of `suite` as a test, after the `extra` trials, with libtest's command
+/// line (`args`), and returns libtest's conclusion (the caller exits with it: 0 all passed, 101
+/// a test failed).
+pub fn run(args: &Arguments, suite: Suite, extra: Vec<Trial>) -> Conclusion {
     super::cleanup::on_interrupt();
     let suite = Arc::new(suite);
     // Listed in page order; run interleaved across chains so parallel threads rarely wait on
@@ -67,7 +68,9 @@ pub fn run(args: &Arguments, suite: Suite) -> Conclusion {
     } else {
         suite.parallel_order()
     };
-    let conclusion = libtest_mimic::run(args, trials(&suite, &order));
+    let mut all = extra;
+    all.extend(trials(&suite, &order));
+    let conclusion = libtest_mimic::run(args, all);
     super::cleanup::exit_if_interrupted();
     suite.shutdown();
     conclusion

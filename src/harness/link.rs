@@ -9,8 +9,8 @@ use std::path::Path;
 use anyhow::Context as _;
 
 use super::sandbox::Network;
-use crate::remote::{AsOf, MockRemote, Profile, Scenario};
-use crate::snippets::PageSettings;
+use crate::content::PageSettings;
+use crate::remote::{MockRemote, Scenario};
 
 /// What every chain's remote starts from.
 #[derive(Debug)]
@@ -68,7 +68,7 @@ impl Config {
 
     /// Starts a mock remote for one chain.
     pub fn start(&self, settings: &PageSettings) -> anyhow::Result<Link> {
-        let (profile, as_of) = parse_settings(settings)?;
+        let (profile, as_of) = (settings.profile, settings.as_of);
         let repos = self.repos();
         let mut builder = MockRemote::builder().scenario(self.scenario.clone());
         if let Some(dir) = &repos {
@@ -158,57 +158,9 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Checks a page's `[snippets]` settings; `page` names the file in errors.
-pub fn check(settings: &PageSettings, page: &Path) -> anyhow::Result<()> {
-    parse_settings(settings)
-        .map(drop)
-        .with_context(|| format!("{}: [snippets]", page.display()))
-}
-
-fn parse_settings(settings: &PageSettings) -> anyhow::Result<(Option<Profile>, Option<AsOf>)> {
-    let profile = match settings.profile.as_deref() {
-        None => None,
-        Some("bitbucket") => Some(Profile::Bitbucket),
-        Some("github") => Some(Profile::Github),
-        Some("gitlab") => Some(Profile::Gitlab),
-        Some(other) => anyhow::bail!("profile `{other}`: expected bitbucket, github or gitlab"),
-    };
-    let as_of = match settings.as_of.as_deref() {
-        None => None,
-        Some(text) => Some(
-            text.parse::<AsOf>()
-                .map_err(|e| anyhow::anyhow!("as_of: {e}"))?,
-        ),
-    };
-    Ok((profile, as_of))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn settings_are_checked() {
-        let ok = PageSettings {
-            profile: Some("github".into()),
-            as_of: Some("2026-05-01".into()),
-        };
-        assert!(check(&ok, Path::new("p.md")).is_ok());
-        let bad = PageSettings {
-            profile: Some("gitea".into()),
-            as_of: None,
-        };
-        let e = format!("{:#}", check(&bad, Path::new("content/p.md")).unwrap_err());
-        assert!(
-            e.contains("content/p.md: [snippets]: profile `gitea`"),
-            "{e}"
-        );
-        let bad = PageSettings {
-            profile: None,
-            as_of: Some("soon".into()),
-        };
-        assert!(check(&bad, Path::new("p.md")).is_err());
-    }
 
     #[test]
     fn unmaps_the_mock_url() {

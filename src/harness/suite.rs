@@ -20,11 +20,11 @@ use super::{
     step::{self, Live, Rewrite, StepResult},
 };
 use crate::{
-    content::Corpus,
+    content::{Corpus, PageSettings},
     markdown::RenderedPage,
     remote::Scenario,
     report::{self, Entry, Verdict},
-    snippets::{PageSettings, Snippet, SnippetKind},
+    snippets::{Snippet, SnippetKind},
 };
 
 /// A snippet's verdict with what the report and `--overwrite` need.
@@ -87,8 +87,8 @@ struct LiveChain {
 
 impl Suite {
     /// The snippets of `rendered` (the pages of `corpus`, drafts left out), chained, each
-    /// chain's mock remote started from `scenario`. Duplicate test names and bad `[snippets]`
-    /// settings are errors here.
+    /// chain's mock remote started from `scenario` and its page's `[snippets]` settings. Duplicate
+    /// test names are errors here.
     pub fn new(
         corpus: &Corpus,
         rendered: &[RenderedPage],
@@ -113,8 +113,6 @@ impl Suite {
             if front.draft {
                 continue;
             }
-            let source = &corpus.pages[page.page].source;
-            link::check(&front.snippets, source)?;
             suite.add_page(&page.snippets, &front.snippets)?;
         }
         check_unique_names(&suite.snippets)?;

@@ -8,7 +8,7 @@ use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
 use super::{Located, console, highlight};
 use crate::content::Page;
-use crate::snippets::{FenceError, Snippet, SnippetKind};
+use crate::snippets::{FenceError, Origin, Snippet, SnippetKind};
 
 /// Replaces the code blocks in `events`. `section_at(offset)` is the id of the heading above.
 pub fn pass<'a>(
@@ -17,6 +17,13 @@ pub fn pass<'a>(
     section_at: impl Fn(usize) -> String,
     line_at: impl Fn(usize) -> usize,
 ) -> Result<(Vec<Located<'a>>, Vec<Snippet>), FenceError> {
+    let test_prefix = page.test_prefix();
+    let origin = Origin {
+        file: &page.source,
+        test_prefix: &test_prefix,
+        body: &page.body,
+        body_line: page.body_line,
+    };
     let mut out = Vec::with_capacity(events.len());
     let mut snippets = Vec::new();
     let mut open: Option<(String, usize, String)> = None;
@@ -47,7 +54,7 @@ pub fn pass<'a>(
                     1
                 };
                 let snippet =
-                    Snippet::from_block(page, &section, place, &info, code, line_at(start))?;
+                    Snippet::from_block(&origin, &section, place, &info, code, line_at(start))?;
                 last_section = Some(section);
                 if !snippet.attrs.hidden {
                     out.push((Event::Html(CowStr::from(snippet_html(&snippet))), start));

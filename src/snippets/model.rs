@@ -2,7 +2,7 @@
 //! (```` ```console {name=push timeout=30s} ````), its text, and where it stands (file, line,
 //! page, section). Parsing the fence is here; running it is not.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
 
@@ -10,8 +10,6 @@ use super::{
     fence,
     transcript::{self, Command},
 };
-
-use crate::content::Page;
 
 /// How a snippet is treated by the harness.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -83,14 +81,17 @@ pub struct FenceError {
     pub message: String,
 }
 
-/// The `[snippets]` table of a page's front matter: settings for the page's chain.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct PageSettings {
-    /// The mock remote's host profile for this page (`bitbucket`, `github`, `gitlab`).
-    pub profile: Option<String>,
-    /// The mock remote's date for this page (`2026-05-01`), deciding which credentials still work.
-    pub as_of: Option<String>,
+/// What [`Snippet::from_block`] needs to know of the page a block stands on.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// The page's file, relative to the site root (`content/guide/fix.md`).
+    pub file: &'a Path,
+    /// The first part of its snippets' test names (`guide::fix`).
+    pub test_prefix: &'a str,
+    /// The page's Markdown after the front matter.
+    pub body: &'a str,
+    /// The 1-based line of `file` where `body` starts.
+    pub body_line: usize,
 }
 
 impl Snippet {
@@ -99,7 +100,7 @@ impl Snippet {
     /// (the `N` of an unnamed snippet's `LANG_N`), counted by the renderer as it walks the page.
     /// `line` is the 1-based line of the opening fence in the page's source file.
     pub fn from_block(
-        page: &Page,
+        page: &Origin<'_>,
         section: &str,
         place: usize,
         info: &str,
@@ -109,7 +110,7 @@ impl Snippet {
         let source_line = source_line(page, line);
         let fence_at = fence_column(source_line);
         let error = |offset: usize, message: String| FenceError {
-            file: page.source.clone(),
+            file: page.file.to_path_buf(),
             line,
             column: fence_at.map_or(1, |f| f + info_offset(source_line, f, info) + offset + 1),
             message,
@@ -131,7 +132,7 @@ impl Snippet {
         if let SnippetKind::Console { commands } = &mut kind {
             // A malformed transcript is bad input for every command (build, serve, test) alike.
             *commands = transcript::parse(&code).map_err(|e| FenceError {
-                file: page.source.clone(),
+                file: page.file.to_path_buf(),
                 line: line + 1 + e.line,
                 column: 1,
                 message: e.message,
@@ -139,7 +140,7 @@ impl Snippet {
         }
         let test_name = name_of(page, section, &lang, &attrs, place);
         Ok(Snippet {
-            file: page.source.clone(),
+            file: page.file.to_path_buf(),
             line,
             test_name,
             lang,
@@ -245,18 +246,18 @@ fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
 }
 
 /// `page::section::name`: the `name=` attribute or `LANG_N`, N counted within the section.
-fn name_of(page: &Page, section: &str, lang: &str, attrs: &Attrs, place: usize) -> String {
+fn name_of(page: &Origin<'_>, section: &str, lang: &str, attrs: &Attrs, place: usize) -> String {
     let section = if section.is_empty() { "top" } else { section };
     let last = match &attrs.name {
         Some(name) => name.clone(),
         None => format!("{lang}_{}", place.max(1)),
     };
     let part = |s: &str| s.replace(['-', '.'], "_");
-    format!("{}::{}::{}", page.test_prefix(), part(section), part(&last))
+    format!("{}::{}::{}", page.test_prefix, part(section), part(&last))
 }
 
 /// The text of source line `line` (1-based in the file), or "" when out of range.
-fn source_line(page: &Page, line: usize) -> &str {
+fn source_line<'a>(page: &Origin<'a>, line: usize) -> &'a str {
     line.checked_sub(page.body_line)
         .and_then(|i| page.body.lines().nth(i))
         .unwrap_or("")
@@ -285,10 +286,14 @@ fn info_offset(text: &str, fence: usize, info: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::FrontMatter;
 
-    fn page(body: &str) -> Page {
-        Page::new("guide/fix-it.md", FrontMatter::default(), body.into(), 4)
+    fn page(body: &str) -> Origin<'_> {
+        Origin {
+            file: Path::new("content/guide/fix-it.md"),
+            test_prefix: "guide::fix_it",
+            body,
+            body_line: 4,
+        }
     }
 
     #[test]

@@ -1,11 +1,9 @@
 //! `helpsite serve` as an HTTP server: pages, 404, content types, no way out of the output
 //! folder (raw `..`, encoded `..`, symlinks), methods, and clients that hang up early.
 
-mod serve_support;
-
 use std::io::Write as _;
 
-use serve_support::{SCRIPT_TAG, Server, fixture, html_paths};
+use crate::serve_support::{SCRIPT_TAG, Server, fixture, html_paths};
 
 #[test]
 fn every_built_page_is_served_with_the_reload_script() {

@@ -2,13 +2,11 @@
 //! client against the in-process mock. git's stderr is compared line for line, the mock's URL
 //! mapped back to https://bitbucket.org (the proxy-mode tests need no mapping).
 
-mod remote_support;
-
 use std::process::Command;
 
+use crate::remote_support::{Env, TOKEN, local, run};
 use helpsite::remote::scenario::AsOf;
 use helpsite::remote::{MockRemote, Scenario};
-use remote_support::{Env, TOKEN, local, run};
 
 const DEMO: &str = "https://bitbucket.org/username/demo.git";
 const MAY_NOT: &str = "remote: You may not have access to this repository or it no longer exists in this workspace. If you think this repository exists and you have access, make sure you are authenticated.";
@@ -338,7 +336,7 @@ fn credential_helper_gets_erase_after_401_and_store_after_success() {
         "#!/bin/sh\necho \"$1\" >> \"$HOME/helper.log\"\ncat > /dev/null\nif [ \"$1\" = get ]; then echo username=username; echo \"password=$HELPER_SECRET\"; fi\n",
     )
     .unwrap();
-    remote_support::chmod_x(&helper);
+    crate::remote_support::chmod_x(&helper);
     let with_helper = |secret: &str| {
         let mut cmd = env.git(env.home(), "", "");
         cmd.env("HELPER_SECRET", secret).env_remove("GIT_ASKPASS");

@@ -3,16 +3,14 @@
 //! really ended, its quarantine folder is removed; gzip bodies count decompressed against the
 //! limit; more concurrent backends than the cap get 503.
 
-mod remote_support;
-
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use crate::remote_support::{Env, TOKEN};
 use base64::Engine as _;
 use helpsite::remote::MockRemote;
-use remote_support::{Env, TOKEN};
 
 fn auth() -> String {
     base64::engine::general_purpose::STANDARD.encode(format!("username:{TOKEN}"))
@@ -203,7 +201,7 @@ fn helpsite_remote_follows_its_own_insteadof_advice_and_stops_on_sigterm() {
     let script =
         format!("#!/bin/sh\ncase \"$1\" in Username*) echo username;; *) echo {TOKEN};; esac\n");
     std::fs::write(&askpass, script).unwrap();
-    remote_support::chmod_x(&askpass);
+    crate::remote_support::chmod_x(&askpass);
     let out = std::process::Command::new("git")
         .env("HOME", home)
         .env("GIT_CONFIG_NOSYSTEM", "1")

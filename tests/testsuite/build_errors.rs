@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 use assert_cmd::Command;
 use predicates::prelude::*;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::{fixture, site};
 
 /// An output folder holding a previous build (one sentinel file).
 fn previous_output(tmp: &Path) -> PathBuf {
@@ -48,17 +44,6 @@ fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
         .arg("--out")
         .arg(out)
         .assert()
-}
-
-/// A site in a temp dir with the given files (path, bytes).
-fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
-    let tmp = tempfile::tempdir().unwrap();
-    for (path, bytes) in files {
-        let path = tmp.path().join(path);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, bytes).unwrap();
-    }
-    tmp
 }
 
 #[test]
@@ -234,6 +219,30 @@ fn malformed_transcript_is_an_error_with_its_line() {
             "content/a.md:7:1: expected an exit status 0–255 after `? `, got `abc`",
         ));
     assert_untouched(&out);
+}
+
+#[test]
+fn bad_snippet_settings_stop_the_build_at_their_line() {
+    let root = site(&[(
+        "content/a.md",
+        b"+++\ntitle = \"A\"\n[snippets]\nprofile = \"gitea\"\n+++\n\n```sh\ntrue\n```\n",
+    )]);
+    let out = previous_output(root.path());
+    build(root.path(), &out)
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content/a.md:4:11: key `profile`: unknown variant `gitea`",
+        ));
+    assert_untouched(&out);
+    let root = site(&[(
+        "content/a.md",
+        b"+++\n[snippets]\nas_of = \"soon\"\n+++\n\n# A\n",
+    )]);
+    build(root.path(), &root.path().join("public"))
+        .code(2)
+        .stderr(predicate::str::contains(
+            "content/a.md:3:9: key `as_of`: expected a date like 2026-11-28",
+        ));
 }
 
 #[test]

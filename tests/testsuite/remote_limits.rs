@@ -3,13 +3,11 @@
 //! branch restrictions, and rate limiting. The scenario's thresholds are small numbers here;
 //! git's stderr is compared line for line.
 
-mod remote_support;
-
 use std::path::Path;
 
+use crate::remote_support::{Env, TOKEN, local, noise, run};
 use helpsite::remote::scenario::AsOf;
 use helpsite::remote::{MockRemote, Scenario};
-use remote_support::{Env, TOKEN, local, noise, run};
 
 const DEMO: &str = "https://bitbucket.org/username/demo.git";
 const ACCESS: &str = "made-up-repository-access-token";

@@ -2,9 +2,7 @@
 //! error is shown (event `build-error`, also to pages that connect while it lasts) while the last
 //! good site stays served; fixing the file clears it with a reload.
 
-mod serve_support;
-
-use serve_support::{Server, fixture, html_paths};
+use crate::serve_support::{Server, fixture, html_paths};
 
 /// The served pages whose body contains `marker`.
 fn pages_with(server: &Server, marker: &str) -> Vec<String> {
@@ -63,6 +61,21 @@ fn a_build_error_shows_keeps_the_last_good_site_and_clears_when_fixed() {
     assert!(
         fresh.next(std::time::Duration::from_millis(300)).is_none(),
         "no error after the fix"
+    );
+}
+
+#[test]
+fn a_bad_snippet_profile_is_a_build_error_with_its_line() {
+    let site = fixture("serve-site");
+    let server = Server::start(site.path());
+    let mut events = server.events();
+    let bad = site.path().join("content/guide/bad.md");
+    std::fs::write(&bad, "+++\n[snippets]\nprofile = \"gitea\"\n+++\n\n# Bad\n").unwrap();
+    let error = events.expect("build-error");
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains("content/guide/bad.md:3:11: key `profile`: unknown variant `gitea`"),
+        "{message}"
     );
 }
 

@@ -2,8 +2,6 @@
 //! `curl` with the mock's CA: one test per rule of bitbucket-facts.md §6.3 and §2, statuses,
 //! headers and bodies compared exactly.
 
-mod remote_support;
-
 use std::process::Command;
 
 use helpsite::remote::scenario::AsOf;
@@ -269,11 +267,12 @@ fn git_before_app_passwords_existed_gets_the_wrong_secret_answer() {
     let may_not = "remote: You may not have access to this repository or it no longer exists in this workspace. If you think this repository exists and you have access, make sure you are authenticated.";
     let url = "https://bitbucket.org/username/demo.git";
     for (day, code) in [("2016-06-05", 128), ("2016-06-06", 0)] {
-        let env =
-            remote_support::Env::with(MockRemote::builder().as_of(day.parse::<AsOf>().unwrap()));
+        let env = crate::remote_support::Env::with(
+            MockRemote::builder().as_of(day.parse::<AsOf>().unwrap()),
+        );
         let home = env.home().to_path_buf();
         let mut git = env.git(&home, "username", "made-up-app-password");
-        let out = remote_support::run(git.args(["ls-remote", url]), code);
+        let out = crate::remote_support::run(git.args(["ls-remote", url]), code);
         if code != 0 {
             assert_eq!(
                 env.stderr(&out).lines().collect::<Vec<_>>(),

@@ -6,11 +6,7 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::fixture;
 
 /// Builds fixture `name` into a fresh temp dir; returns (the dir holding `out`, `out`).
 fn build(name: &str) -> (tempfile::TempDir, PathBuf) {

@@ -2,9 +2,7 @@
 //! `ls-remote` through the proxy mode (CONNECT + TLS with the mock's CA), prompting as on a real
 //! machine.
 
-mod remote_support;
-
-use remote_support::{Env, TOKEN, local, run};
+use crate::remote_support::{Env, TOKEN, local, run};
 
 #[test]
 fn clone_commit_push_with_an_api_token() {

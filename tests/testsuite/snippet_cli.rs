@@ -3,15 +3,11 @@
 //! diffs, the timeout, the network guard, credential isolation, malformed input, the report
 //! and `--overwrite` (golden file).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use assert_cmd::Command;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
+use crate::support::{Site, fixture};
 
 fn helpsite_test(root: &Path) -> Command {
     let mut cmd = Command::cargo_bin("helpsite").unwrap();
@@ -170,10 +166,7 @@ fn overwrite_rewrites_failing_transcripts_only() {
 }
 
 fn site_with(page: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("content")).unwrap();
-    std::fs::write(dir.path().join("content/bad.md"), page).unwrap();
-    dir
+    Site::new().file("content/bad.md", page).build()
 }
 
 #[test]
@@ -197,7 +190,7 @@ fn malformed_fences_and_transcripts_are_errors_with_a_position() {
         ),
         (
             "+++\ntitle = \"x\"\n[snippets]\nprofile = \"gitea\"\n+++\n```sh\ntrue\n```\n",
-            "[snippets]: profile `gitea`",
+            "content/bad.md:4:11: key `profile`: unknown variant `gitea`",
         ),
         (
             "# A\n\n```sh {name=x}\n```\n\n```sh {name=x}\n```\n",

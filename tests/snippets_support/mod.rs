@@ -1,28 +1,50 @@
-//! The libtest-mimic harness (tests/snippets.rs) pointed at a fixture site through
-//! `HELPSITE_SNIPPETS_ROOT`: the listing nextest reads (`--list --format terse`, with and without
-//! `--ignored`), `--exact NAME` replaying the chain's earlier snippets, and filters.
-//!
-//! The harness binary is a sibling of this test's binary in target/…/deps (cargo builds every
-//! test target before running any); when it is missing the test fails and says how to build it.
+//! The libtest-mimic harness itself, checked from inside tests/snippets.rs: each check reruns
+//! this very binary (`current_exe`) pointed at a fixture site through `HELPSITE_SNIPPETS_ROOT`,
+//! and looks at the listing nextest reads (`--list --format terse`, with and without
+//! `--ignored`), `--exact NAME` replaying the chain's earlier snippets, and filters. The checks
+//! are trials named `harness_self_test::…`, added only when no other root is given.
 
 use std::{
     path::{Path, PathBuf},
     process::Command,
 };
 
-fn harness_binary() -> PathBuf {
-    let me = std::env::current_exe().unwrap();
-    let deps = me.parent().unwrap();
-    let newest = std::fs::read_dir(deps)
-        .unwrap()
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            name.starts_with("snippets-") && p.extension().is_none()
+use libtest_mimic::{Failed, Trial};
+
+/// The self-checks as trials.
+pub fn trials() -> Vec<Trial> {
+    let checks: [(&str, fn()); 4] = [
+        (
+            "lists_one_test_per_snippet_in_nextest_terse_format",
+            lists_one_test_per_snippet_in_nextest_terse_format,
+        ),
+        (
+            "exact_runs_one_snippet_after_replaying_its_chain",
+            exact_runs_one_snippet_after_replaying_its_chain,
+        ),
+        (
+            "a_failing_replayed_step_is_named",
+            a_failing_replayed_step_is_named,
+        ),
+        (
+            "ignored_snippets_show_their_reason_when_run",
+            ignored_snippets_show_their_reason_when_run,
+        ),
+    ];
+    checks
+        .into_iter()
+        .map(|(name, check)| {
+            Trial::test(format!("harness_self_test::{name}"), move || {
+                std::panic::catch_unwind(check).map_err(|panic| {
+                    let message = panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()));
+                    Failed::from(message.unwrap_or_else(|| "panicked".into()))
+                })
+            })
         })
-        .max_by_key(|p| p.metadata().and_then(|m| m.modified()).ok());
-    newest.expect("the snippets harness is not built: run `cargo test --test snippets --no-run`")
+        .collect()
 }
 
 fn fixture(name: &str) -> PathBuf {
@@ -32,7 +54,7 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 fn harness(site: &str, args: &[&str]) -> (Option<i32>, String) {
-    let out = Command::new(harness_binary())
+    let out = Command::new(std::env::current_exe().unwrap())
         .args(args)
         .env("HELPSITE_SNIPPETS_ROOT", fixture(site))
         .output()
@@ -42,7 +64,6 @@ fn harness(site: &str, args: &[&str]) -> (Option<i32>, String) {
     (out.status.code(), text)
 }
 
-#[test]
 fn lists_one_test_per_snippet_in_nextest_terse_format() {
     let (code, out) = harness("snippets-kinds", &["--list", "--format", "terse"]);
     assert_eq!(code, Some(0), "{out}");
@@ -58,7 +79,6 @@ fn lists_one_test_per_snippet_in_nextest_terse_format() {
     assert_eq!(ignored.trim(), "kinds::config_files::toml_4: test");
 }
 
-#[test]
 fn exact_runs_one_snippet_after_replaying_its_chain() {
     // push_with_token only passes if clone_with_token ran before it in the same sandbox.
     let name = "kinds::the_mock_remote::push_with_token";
@@ -70,7 +90,6 @@ fn exact_runs_one_snippet_after_replaying_its_chain() {
     );
 }
 
-#[test]
 fn a_failing_replayed_step_is_named() {
     let name = "fail::a_broken_chain::after_broken";
     let (code, out) = harness("snippets-failing", &["--exact", name]);
@@ -81,7 +100,6 @@ fn a_failing_replayed_step_is_named() {
     );
 }
 
-#[test]
 fn ignored_snippets_show_their_reason_when_run() {
     let (code, out) = harness("snippets-kinds", &["--ignored", "toml_4"]);
     assert_eq!(code, Some(0), "{out}");

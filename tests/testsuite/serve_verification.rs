@@ -3,8 +3,6 @@
 //! edited after the run shows as not verified, and the generated "How this guide is tested"
 //! page lists every snippet with its status.
 
-mod serve_support;
-
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -52,7 +50,7 @@ fn build(root: &Path, report: &Path) -> (String, String) {
 
 #[test]
 fn snippets_show_their_verdicts_and_go_stale_when_edited() {
-    let site = serve_support::fixture("verify-site");
+    let site = crate::serve_support::fixture("verify-site");
     let report = write_report(site.path(), &[("::push", "passed"), ("::status", "failed")]);
     let (home, tested) = build(site.path(), &report);
     assert!(home.contains("snippet-mark-verified"), "{home}");
@@ -85,7 +83,7 @@ fn snippets_show_their_verdicts_and_go_stale_when_edited() {
 
 #[test]
 fn a_missing_report_given_on_the_command_line_is_an_error() {
-    let site = serve_support::fixture("verify-site");
+    let site = crate::serve_support::fixture("verify-site");
     Command::cargo_bin("helpsite")
         .unwrap()
         .args(["build", "--root"])
@@ -98,7 +96,7 @@ fn a_missing_report_given_on_the_command_line_is_an_error() {
 
 #[test]
 fn build_verify_runs_the_snippets_first_and_marks_their_verdicts() {
-    let site = serve_support::fixture("verify-run-site");
+    let site = crate::serve_support::fixture("verify-run-site");
     Command::cargo_bin("helpsite")
         .unwrap()
         .args(["build", "--verify", "--root"])

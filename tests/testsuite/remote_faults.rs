@@ -2,16 +2,14 @@
 //! requests (the server goes on serving), the body limit, a client dying mid-push, the POST
 //! authorised on its own, 50 clones + 20 pushes at once, and two pushes racing for one branch.
 
-mod remote_support;
-
 use std::io::{Read as _, Write as _};
 use std::net::TcpStream;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::remote_support::{Env, TOKEN, local, run};
 use base64::Engine as _;
 use helpsite::remote::{MockRemote, Scenario};
-use remote_support::{Env, TOKEN, local, run};
 
 const DEMO: &str = "https://bitbucket.org/username/demo.git";
 
@@ -124,7 +122,7 @@ fn bodies_over_the_limit_get_413_and_change_nothing() {
         0,
     );
     let before = local(&env.bare("username/demo"), &["rev-parse", "main"]);
-    remote_support::noise(&work.path().join("big.bin"), 3 << 20, 3);
+    crate::remote_support::noise(&work.path().join("big.bin"), 3 << 20, 3);
     local(work.path(), &["add", "big.bin"]);
     local(work.path(), &["commit", "-qm", "big"]);
     let out = env
@@ -217,7 +215,7 @@ fn a_client_dying_mid_push_leaves_the_repository_as_before() {
     );
     let bare = env.bare("username/demo");
     let before = local(&bare, &["rev-parse", "main"]);
-    remote_support::noise(&work.path().join("big.bin"), 2 << 20, 2);
+    crate::remote_support::noise(&work.path().join("big.bin"), 2 << 20, 2);
     local(work.path(), &["add", "big.bin"]);
     local(work.path(), &["commit", "-qm", "big"]);
     let body = push_body(work.path(), &before);

@@ -2,11 +2,9 @@
 //! bodies (a clone with 40+ refs), chunked request bodies (a push over 1 MiB), push variants
 //! (new branch, non-fast-forward rejected, force, delete, tags) and a 100 MB push.
 
-mod remote_support;
-
 use std::path::Path;
 
-use remote_support::{Env, TOKEN, local, noise, run};
+use crate::remote_support::{Env, TOKEN, local, noise, run};
 
 const DEMO: &str = "https://bitbucket.org/username/demo.git";
 

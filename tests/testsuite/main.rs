@@ -1,0 +1,25 @@
+//! The integration tests, one binary (as cargo's and mdBook's `tests/testsuite/`): each module
+//! is one feature, driving the real `helpsite` binary or the library over small fixture sites.
+//! Linking the library and its crates once instead of once per file is most of `cargo test`'s
+//! build time. The `harness = false` binaries (snippets, html_validity, browser) stay apart.
+
+mod remote_support;
+mod serve_support;
+mod support;
+
+mod build_errors;
+mod build_site;
+mod remote_api;
+mod remote_auth;
+mod remote_cli;
+mod remote_faults;
+mod remote_hardening;
+mod remote_limits;
+mod remote_protocol;
+mod remote_smoke;
+mod sandbox_escapes;
+mod search_js;
+mod serve_http;
+mod serve_reload;
+mod serve_verification;
+mod snippet_cli;
