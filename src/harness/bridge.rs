@@ -45,10 +45,10 @@ impl HostBridge {
                         if stop.load(Ordering::SeqCst) {
                             return;
                         }
-                        if let Ok(conn) = conn {
-                            if let Ok(tcp) = TcpStream::connect(("127.0.0.1", port)) {
-                                splice_unix_tcp(conn, tcp);
-                            }
+                        if let Ok(conn) = conn
+                            && let Ok(tcp) = TcpStream::connect(("127.0.0.1", port))
+                        {
+                            splice_unix_tcp(conn, tcp);
                         }
                     }
                 })?;

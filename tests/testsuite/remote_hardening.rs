@@ -12,6 +12,14 @@ use crate::remote_support::{Env, TOKEN};
 use base64::Engine as _;
 use helpsite::remote::MockRemote;
 
+/// The backend cap is per process: these tests take turns so one's backends never count
+/// against another's.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn serial() -> std::sync::MutexGuard<'static, ()> {
+    SERIAL.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 fn auth() -> String {
     base64::engine::general_purpose::STANDARD.encode(format!("username:{TOKEN}"))
 }
@@ -54,6 +62,7 @@ fn promise(port: u16, service: &str, length: usize, body: &[u8], extra: &str) ->
 
 #[test]
 fn a_vanished_client_leaves_no_backend_and_the_log_says_so() {
+    let _turn = serial();
     let env = Env::start();
     let root = env.remote.root().to_path_buf();
     // A ref update line and the start of a pack: receive-pack is running and waits for the rest.
@@ -97,6 +106,7 @@ fn a_vanished_client_leaves_no_backend_and_the_log_says_so() {
 
 #[test]
 fn gzip_bodies_are_limited_by_their_decompressed_size() {
+    let _turn = serial();
     let env = Env::with(MockRemote::builder().body_limit(1 << 20));
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(&vec![b'0'; 8 << 20]).unwrap();
@@ -126,6 +136,7 @@ fn gzip_bodies_are_limited_by_their_decompressed_size() {
 
 #[test]
 fn backends_beyond_the_cap_get_503() {
+    let _turn = serial();
     let env = Env::start();
     let root = env.remote.root().to_path_buf();
     let cap = 64;

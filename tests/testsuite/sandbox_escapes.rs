@@ -78,7 +78,7 @@ impl Site {
 
     /// Runs it and asserts every snippet passed (each passes only if its escape failed).
     fn passes(&self, env: &[(&str, &str)]) -> String {
-        let (code, out) = self.run_with(env, Duration::from_secs(60));
+        let (code, out) = self.run_with(env, Duration::from_secs(240));
         assert_eq!(code, Some(0), "{out}");
         assert!(out.contains("snippets: ok."), "{out}");
         out
