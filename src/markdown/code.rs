@@ -90,7 +90,8 @@ fn code_html(snippet: &Snippet, text: &str) -> String {
     match &snippet.kind {
         SnippetKind::Console => console::render(text),
         SnippetKind::Text => escaped(text),
-        _ => highlight::highlight(&snippet.lang, text).unwrap_or_else(|| escaped(text)),
+        _ => highlight::highlight(&snippet.lang, text)
+            .map_or_else(|| escaped(text), |h| h.to_string()),
     }
 }
 
