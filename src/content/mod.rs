@@ -48,6 +48,8 @@ pub struct Page {
     pub is_index: bool,
     /// Made by helpsite, not read from a file: the start page of a site without `_index.md`.
     pub generated: bool,
+    /// Byte offsets in `body` where its lines start, built on first use ([`Page::line_text`]).
+    pub line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Page {
@@ -66,7 +68,24 @@ impl Page {
             url: url_for(rel),
             is_index,
             generated: false,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text of source line `line` (1-based in the file, without its line ending), or ""
+    /// when it is not in the body. Constant time after the first call (no rescan per snippet).
+    pub fn line_text(&self, line: usize) -> &str {
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.body.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let Some(&start) = line.checked_sub(self.body_line).and_then(|i| starts.get(i)) else {
+            return "";
+        };
+        let rest = &self.body[start..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
     }
 
     /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, `_index` → section.

@@ -255,9 +255,7 @@ fn name_of(page: &Page, section: &str, lang: &str, attrs: &Attrs, place: usize) 
 
 /// The text of source line `line` (1-based in the file), or "" when out of range.
 fn source_line(page: &Page, line: usize) -> &str {
-    line.checked_sub(page.body_line)
-        .and_then(|i| page.body.lines().nth(i))
-        .unwrap_or("")
+    page.line_text(line)
 }
 
 /// 0-based byte offset of the fence characters in `text`, if it is a fence line.
