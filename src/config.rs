@@ -106,7 +106,7 @@ impl TomlError {
         let line = before.matches('\n').count();
         let column = before[line_start..].chars().count() + 1;
         let line_text = text[line_start..].lines().next().unwrap_or("");
-        let message = err.message().trim().to_string();
+        let message = with_suggestion(err.message().trim());
         let message = match key_of(line_text) {
             Some(key) if !message.contains(&format!("`{key}`")) => {
                 format!("key `{key}`: {message}")
@@ -119,6 +119,32 @@ impl TomlError {
             column,
             message,
         }
+    }
+}
+
+/// The known key nearest to `key` (one or two edits away), if any.
+pub fn suggest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let limit = if key.chars().count() <= 4 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
+/// serde's "unknown field `titel`, expected one of `title`, …" with "did you mean `title`?".
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((key, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match suggest(key, &known) {
+        Some(near) => format!("{message}: did you mean `{near}`?"),
+        None => message.to_string(),
     }
 }
 
@@ -165,6 +191,11 @@ mod tests {
         assert_eq!((err.line, err.column), (3, 1), "{err}");
         assert!(err.to_string().starts_with("helpsite.toml:3:1: "), "{err}");
         assert!(err.message.contains("titel"), "{err}");
+        assert!(err.message.contains("did you mean `title`?"), "{err}");
+        let err = Config::parse("[theme]\ndefualt = \"dark\"\n", Path::new("h.toml")).unwrap_err();
+        assert!(err.message.contains("did you mean `default`?"), "{err}");
+        let err = Config::parse("zzz = 1\n", Path::new("h.toml")).unwrap_err();
+        assert!(!err.message.contains("did you mean"), "{err}");
     }
 
     #[test]

@@ -16,9 +16,10 @@ pub fn pass<'a>(
     page: &Page,
     section_at: impl Fn(usize) -> String,
     line_at: impl Fn(usize) -> usize,
-) -> Result<(Vec<Located<'a>>, Vec<Snippet>), FenceError> {
+) -> (Vec<Located<'a>>, Vec<Snippet>, Vec<FenceError>) {
     let mut out = Vec::with_capacity(events.len());
     let mut snippets = Vec::new();
+    let mut errors = Vec::new();
     let mut open: Option<(String, usize, String)> = None;
     // The place of each block among the blocks under its heading: `LANG_N` in test names.
     let (mut last_section, mut place) = (None::<String>, 0);
@@ -47,7 +48,15 @@ pub fn pass<'a>(
                     1
                 };
                 let snippet =
-                    Snippet::from_block(page, &section, place, &info, code, line_at(start))?;
+                    match Snippet::from_block(page, &section, place, &info, code, line_at(start)) {
+                        Ok(snippet) => snippet,
+                        Err(err) => {
+                            // The page is not written while it has errors: collect them all.
+                            errors.push(err);
+                            last_section = Some(section);
+                            continue;
+                        }
+                    };
                 last_section = Some(section);
                 if !snippet.attrs.hidden {
                     out.push((Event::Html(CowStr::from(snippet_html(&snippet))), start));
@@ -57,7 +66,7 @@ pub fn pass<'a>(
             event => out.push((event, offset)),
         }
     }
-    Ok((out, snippets))
+    (out, snippets, errors)
 }
 
 /// One snippet's HTML.

@@ -80,8 +80,19 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders one page: parse once, run the passes, write the HTML.
+/// Renders one page: parse once, run the passes, write the HTML. The first malformed fence
+/// is the error; [`render_checked`] gives them all.
 pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::FenceError> {
+    let (rendered, errors) = render_checked(index, page);
+    match errors.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(rendered),
+    }
+}
+
+/// Renders one page and lists every malformed fence in it (their blocks are left out of the
+/// HTML; headings and links are all there, so links are still checked).
+pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets::FenceError>) {
     let line_of = line_index(&page.body, page.body_line);
     let events: Vec<Located<'_>> = Parser::new_ext(&page.body, options())
         .into_offset_iter()
@@ -94,13 +105,20 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
         at.checked_sub(1)
             .map_or(String::new(), |i| headings[i].id.clone())
     };
-    let (events, snippets) = code::pass(events, page, section_at, &line_of)?;
+    let (events, snippets, errors) = code::pass(events, page, section_at, &line_of);
     let (events, links) = links::pass(events, &page.rel, &line_of);
     let sections = text::sections(&events, &headings, &spans);
     let mut html = String::with_capacity(page.body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    if let Some(day) = &page.front.updated {
+        html.push_str("<p class=\"page-updated\">Last updated <time datetime=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, day);
+        html.push_str("\">");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, day);
+        html.push_str("</time></p>\n");
+    }
     let has_h1 = headings.iter().any(|h| h.level == 1);
-    Ok(RenderedPage {
+    let rendered = RenderedPage {
         page: index,
         html,
         headings,
@@ -108,7 +126,8 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
         snippets,
         sections,
         has_h1,
-    })
+    };
+    (rendered, errors)
 }
 
 /// Maps a byte offset in `body` to a 1-based line of the source file.

@@ -5,24 +5,33 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::content::Corpus;
+use crate::content::{Corpus, InputError, Kind};
 use crate::markdown::RenderedPage;
 use crate::markdown::links::{is_external, resolve, split_fragment};
 
 /// Every broken link of the site, as messages ready to print.
 pub fn broken_links(corpus: &Corpus, rendered: &[RenderedPage]) -> Vec<String> {
+    broken_link_errors(corpus, rendered)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Every broken link of the site, as input errors (`content/a.md:LINE: broken link …`).
+pub fn broken_link_errors(corpus: &Corpus, rendered: &[RenderedPage]) -> Vec<InputError> {
     let site = Targets::new(corpus, rendered);
     let mut broken = Vec::new();
     for r in rendered {
         let page = &corpus.pages[r.page];
         for link in &r.links {
             if let Err(why) = site.check(r.page, &page.rel, &link.target) {
-                broken.push(format!(
-                    "{}:{}: broken link '{}': {why}",
-                    page.source.display(),
-                    link.line,
-                    link.target
-                ));
+                broken.push(InputError {
+                    kind: Kind::Link,
+                    file: page.source.clone(),
+                    line: link.line,
+                    column: 0,
+                    message: format!("broken link '{}': {why}", link.target),
+                });
             }
         }
     }
@@ -128,6 +137,7 @@ mod tests {
             pages,
             assets: assets.iter().map(|a| a.to_string()).collect(),
             drafts: vec!["old.md".into()],
+            errors: vec![],
         };
         broken_links(&corpus, &rendered)
     }
