@@ -172,7 +172,7 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
             pages.push(page);
         }
     }
-    check_duplicates(&pages, &assets)?;
+    check_duplicates(&pages, &assets, &mut errors);
     if !pages.iter().any(|p| p.rel == "_index.md") {
         pages.push(start_page(&config));
     }
@@ -238,17 +238,22 @@ fn load_page(path: &Path, rel: &str, errors: &mut Vec<InputError>) -> anyhow::Re
     Ok(Some(Page::new(rel, front, body.to_string(), body_line)))
 }
 
-/// Two sources that would write the same output file (`a/index.md` and `a/_index.md`).
-fn check_duplicates(pages: &[Page], assets: &[String]) -> anyhow::Result<()> {
+/// Two sources that would write the same output file (`a/index.md` and `a/_index.md`): an
+/// error naming both, added to `errors`.
+fn check_duplicates(pages: &[Page], assets: &[String], errors: &mut Vec<InputError>) {
     let mut seen: HashMap<&str, &str> = assets.iter().map(|a| (a.as_str(), a.as_str())).collect();
     for page in pages {
         if let Some(other) = seen.insert(&page.url, &page.rel) {
-            bail!(
-                "content/{} and content/{other} would both be written to {}: rename one",
-                page.rel,
-                page.url
-            );
+            errors.push(InputError {
+                kind: Kind::Clash,
+                file: page.source.clone(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "content/{} and content/{other} would both be written to {}: rename one",
+                    page.rel, page.url
+                ),
+            });
         }
     }
-    Ok(())
 }

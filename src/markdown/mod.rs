@@ -32,8 +32,12 @@ pub struct RenderedPage {
     pub html: String,
     /// Headings in order, with their (deduplicated) ids.
     pub headings: Vec<Heading>,
-    /// Every link target in the body, with its source line, for the link checker.
+    /// Every link target in the body (Markdown and raw HTML `href`/`src`), with its source
+    /// line, for the link checker.
     pub links: Vec<Link>,
+    /// Anchors from the raw HTML the author wrote (`<a id>`, `<a name>`, `<h3 id>`); heading
+    /// ids are in `headings`.
+    pub anchors: Vec<String>,
     /// Every fenced code block, classified. Same values the harness runs.
     pub snippets: Vec<Snippet>,
     /// The page's plain text cut at its headings, for the search index. The first entry holds
@@ -98,6 +102,7 @@ pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets:
         .into_offset_iter()
         .map(|(event, range)| (event, range.start))
         .collect();
+    let (raw_links, anchors) = links::raw_html(&events, &line_of);
     let (events, headings, spans) = headings::pass(events);
     let events = alerts::pass(events);
     let section_at = |offset: usize| {
@@ -106,7 +111,9 @@ pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets:
             .map_or(String::new(), |i| headings[i].id.clone())
     };
     let (events, snippets, errors) = code::pass(events, page, section_at, &line_of);
-    let (events, links) = links::pass(events, &page.rel, &line_of);
+    let (events, mut links) = links::pass(events, &page.rel, &line_of);
+    links.extend(raw_links);
+    links.sort_by_key(|link| link.line);
     let sections = text::sections(&events, &headings, &spans);
     let mut html = String::with_capacity(page.body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
@@ -123,6 +130,7 @@ pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets:
         html,
         headings,
         links,
+        anchors,
         snippets,
         sections,
         has_h1,

@@ -47,6 +47,10 @@ pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::
     }
     let redirects = redirects::list(corpus)?;
     let theme = Theme::load(&corpus.root)?;
+    let clashes = check::clashes(corpus, theme.assets.keys().map(String::as_str));
+    if !clashes.is_empty() {
+        return Err(crate::content::InputErrors(clashes).into());
+    }
     let sources = [corpus.root.join("content"), corpus.root.join("templates")];
     let staging = atomic::Staging::new(out, &[&sources[0], &sources[1]])?;
     let dir = staging.path();
