@@ -84,6 +84,10 @@ impl Site {
     /// Renders the site and chains its snippets for the harness, with `scenario` (else the
     /// site's own, [`Site::scenario`]).
     pub fn suite(&self, scenario: Option<Scenario>) -> anyhow::Result<Suite> {
+        // `[snippets.run]` interpreters are checked before anything runs.
+        let config_text =
+            std::fs::read_to_string(self.corpus.root.join("helpsite.toml")).unwrap_or_default();
+        self.corpus.config.snippets.check_runners(&config_text)?;
         let rendered = self.render()?;
         let own = self.scenario()?;
         Suite::new(&self.corpus, &rendered, scenario.unwrap_or(own))

@@ -41,7 +41,8 @@ fn fences_front_matter_and_links_all_in_one_run_grouped_by_file() {
         [
             "content/front.md:3:10: key `weight`: invalid type: string \"heavy\", expected i64",
             "content/front.md:8: broken link 'fences.md#nope': no heading 'nope' in content/fences.md",
-            "content/fences.md:7:4: code block without a language: say `text` for plain text",
+            "content/fences.md:7:4: code block without a language: say `text` for plain text \
+             (or set `bare_fences = \"text\"` under [snippets] in helpsite.toml)",
             "content/fences.md:11:4: `yaml` blocks are not run: add `{file=PATH}` to write it \
              into the sandbox, or `{ignore=\"reason\"}`",
             "content/fences.md:15: broken link 'nowhere.md': no page content/nowhere.md",

@@ -54,6 +54,8 @@ pub struct Page {
     pub is_index: bool,
     /// Made by helpsite, not read from a file: the start page of a site without `_index.md`.
     pub generated: bool,
+    /// The site's `[snippets]` policy, which decides how the page's fences are classified.
+    pub policy: std::sync::Arc<crate::config::SnippetPolicy>,
     /// Byte offsets in `body` where its lines start, built on first use ([`Page::line_text`]).
     pub line_starts: std::sync::OnceLock<Vec<usize>>,
 }
@@ -78,6 +80,7 @@ impl Page {
             url,
             is_index,
             generated: false,
+            policy: std::sync::Arc::default(),
             line_starts: std::sync::OnceLock::new(),
         }
     }
@@ -146,6 +149,7 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
     let mut assets = Vec::new();
     let mut drafts = Vec::new();
     let mut errors = Vec::new();
+    let policy = std::sync::Arc::new(config.snippets.clone());
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
         let entry = entry.with_context(|| format!("walking {}", content.display()))?;
         if !entry.file_type().is_file() {
@@ -163,9 +167,10 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
             assets.push(rel);
             continue;
         }
-        let Some(page) = load_page(entry.path(), &rel, &mut errors)? else {
+        let Some(mut page) = load_page(entry.path(), &rel, &mut errors)? else {
             continue;
         };
+        page.policy = policy.clone();
         if page.front.draft {
             drafts.push(rel);
         } else {

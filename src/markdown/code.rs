@@ -78,15 +78,21 @@ pub fn snippet_html(snippet: &Snippet) -> String {
     html.push_str("\" data-snippet=\"");
     let _ = escape_html(&mut html, &snippet.test_name);
     html.push_str("\"><div class=\"snippet-bar\"><span class=\"snippet-label\">");
-    let label = match &snippet.kind {
-        SnippetKind::File { path } => path.as_str(),
-        _ => snippet.lang.as_str(),
-    };
-    let _ = escape_html_body_text(&mut html, label);
+    match &snippet.kind {
+        SnippetKind::File { path } => {
+            html.push_str("written to ");
+            let _ = escape_html_body_text(&mut html, path);
+        }
+        _ => {
+            let _ = escape_html_body_text(&mut html, &snippet.lang);
+        }
+    }
     html.push_str("</span><span class=\"snippet-status\">");
     if let Some(reason) = not_run_reason(snippet) {
         html.push_str("not run: ");
         let _ = escape_html_body_text(&mut html, reason);
+    } else if is_example(snippet) {
+        html.push_str("example, not run");
     }
     html.push_str("</span><button type=\"button\" class=\"copy\" hidden>Copy</button></div>");
     html.push_str("<pre class=\"code\"><code>");
@@ -98,7 +104,7 @@ pub fn snippet_html(snippet: &Snippet) -> String {
 fn code_html(snippet: &Snippet, text: &str) -> String {
     match &snippet.kind {
         SnippetKind::Console { .. } => console::render(text),
-        SnippetKind::Text => escaped(text),
+        SnippetKind::Text if !is_example(snippet) => escaped(text),
         _ => highlight::highlight(&snippet.lang, text)
             .map_or_else(|| escaped(text), |h| h.to_string()),
     }
@@ -115,10 +121,16 @@ fn kind_class(kind: &SnippetKind) -> &'static str {
         SnippetKind::Console { .. } => "console",
         SnippetKind::Script => "script",
         SnippetKind::Python => "python",
+        SnippetKind::Run { .. } => "run",
         SnippetKind::File { .. } => "file",
         SnippetKind::Ignored { .. } => "ignored",
         SnippetKind::Text => "text",
     }
+}
+
+/// A block of a `display_only` language: shown highlighted, never run.
+fn is_example(snippet: &Snippet) -> bool {
+    snippet.kind == SnippetKind::Text && snippet.lang != "text"
 }
 
 /// Why a snippet is not run, for the verification slot (issue 6 fills in run results).

@@ -11,6 +11,7 @@ use super::{
     transcript::{self, Command},
 };
 
+use crate::config::{BareFences, SnippetPolicy};
 use crate::content::Page;
 
 /// How a snippet is treated by the harness.
@@ -24,9 +25,13 @@ pub enum SnippetKind {
     Python,
     /// A config file written into the sandbox at `path` before the following snippets.
     File { path: String },
+    /// A language with a `[snippets.run]` runner (`js = "node"`): saved to a file and run
+    /// with the interpreter, checked for its status like a script.
+    Run { interpreter: String },
     /// Not run, for the stated reason (shown on the site and as an ignored test).
     Ignored { reason: String },
-    /// `text`: plain text, not code; neither run nor a test.
+    /// `text`: plain text, not code, and blocks of a `display_only` language (shown
+    /// highlighted as "example, not run"); neither run nor a test.
     Text,
 }
 
@@ -125,7 +130,8 @@ impl Snippet {
         } else {
             let (lang, attrs, attr_text) =
                 fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
-            let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
+            let kind = classify(&lang, &attrs, &page.policy).map_err(|m| error(0, m))?;
+            let lang = if lang.is_empty() { "text".into() } else { lang };
             (lang, kind, attrs, attr_text)
         };
         if let SnippetKind::Console { commands } = &mut kind {
@@ -137,6 +143,8 @@ impl Snippet {
                 message: e.message,
             })?;
         }
+        let mut attrs = attrs;
+        attrs.timeout = attrs.timeout.or(page.policy.timeout);
         let test_name = name_of(page, section, &lang, &attrs, place);
         Ok(Snippet {
             file: page.source.clone(),
@@ -197,11 +205,30 @@ impl Snippet {
     }
 }
 
-/// Decides the kind from the language and attributes, rejecting combinations that make no sense.
-fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
-    let runnable = matches!(lang, "console" | "sh" | "bash" | "shell" | "python");
+/// Decides the kind from the language, the attributes and the site's `[snippets]` policy,
+/// rejecting combinations that make no sense.
+fn classify(lang: &str, attrs: &Attrs, policy: &SnippetPolicy) -> Result<SnippetKind, String> {
+    let runner = policy.run.get(lang);
+    let runnable =
+        matches!(lang, "console" | "sh" | "bash" | "shell" | "python") || runner.is_some();
     if lang.is_empty() {
-        return Err("code block without a language: say `text` for plain text".into());
+        if policy.bare_fences == BareFences::Text && *attrs == Attrs::default() {
+            return Ok(SnippetKind::Text);
+        }
+        return Err(
+            "code block without a language: say `text` for plain text (or set \
+                    `bare_fences = \"text\"` under [snippets] in helpsite.toml)"
+                .into(),
+        );
+    }
+    let display_only = policy.display_only.iter().any(|l| l == lang);
+    if display_only && attrs.file.is_none() && attrs.ignore.is_none() {
+        if attrs.status.is_some() || !attrs.answers.is_empty() {
+            return Err(format!(
+                "`{lang}` blocks are display_only (helpsite.toml): `status` and `answer` do not apply"
+            ));
+        }
+        return Ok(SnippetKind::Text);
     }
     if lang == "text" {
         if *attrs != Attrs::default() {
@@ -235,6 +262,9 @@ fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
         },
         ("sh" | "bash" | "shell", _) => SnippetKind::Script,
         ("python", _) => SnippetKind::Python,
+        (_, None) if runner.is_some() => SnippetKind::Run {
+            interpreter: runner.cloned().unwrap_or_default(),
+        },
         (_, None) => {
             return Err(format!(
                 "`{lang}` blocks are not run: add `{{file=PATH}}` to write it into the sandbox, \
