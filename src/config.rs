@@ -23,29 +23,16 @@ pub struct Config {
     pub language: String,
     /// Look and feel.
     pub theme: ThemeConfig,
-    /// `[snippets]`: the site-wide snippet policy (languages shown but not run, bare fences,
-    /// runners for more languages, the default timeout).
+    /// `[snippets]`: how the snippet tests run (sandbox) and the site-wide snippet policy
+    /// (languages shown but not run, bare fences, runners, the default timeout).
     pub snippets: SnippetPolicy,
     /// The mock remote's scenario (accounts, credentials, repositories) for the snippet tests.
     /// Owned by `crate::remote`; kept as raw TOML here until that module parses it.
     pub remote: Option<toml::Table>,
-    /// How the snippet tests run.
-    pub snippets: SnippetsConfig,
 }
 
-/// `[snippets]` in `helpsite.toml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SnippetsConfig {
-    /// Run each chain in fresh Linux namespaces (bubblewrap); `false` = `--no-sandbox`.
-    pub sandbox: bool,
-}
-
-impl Default for SnippetsConfig {
-    fn default() -> Self {
-        SnippetsConfig { sandbox: true }
-    }
-}
+/// `[snippets]` in `helpsite.toml` (the sandbox switch and the snippet policy).
+pub type SnippetsConfig = SnippetPolicy;
 
 /// `[theme]` in `helpsite.toml`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -64,9 +51,11 @@ pub struct ThemeConfig {
 /// [snippets.run]
 /// js = "node"                              # `js` blocks run with node (checked before tests)
 /// ```
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SnippetPolicy {
+    /// Run each chain in fresh Linux namespaces (bubblewrap); `false` = `--no-sandbox`.
+    pub sandbox: bool,
     /// Languages whose blocks are shown (highlighted) and never run.
     pub display_only: Vec<String>,
     /// What a fence without a language is.
@@ -78,8 +67,20 @@ pub struct SnippetPolicy {
     pub timeout: Option<std::time::Duration>,
 }
 
+impl Default for SnippetPolicy {
+    fn default() -> Self {
+        SnippetPolicy {
+            sandbox: true,
+            display_only: Vec::new(),
+            bare_fences: BareFences::Error,
+            run: std::collections::BTreeMap::new(),
+            timeout: None,
+        }
+    }
+}
+
 /// `bare_fences`: a fence without a language.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BareFences {
     /// An error naming file:line (every block says what it is).
@@ -172,7 +173,6 @@ impl Default for Config {
             theme: ThemeConfig::default(),
             snippets: SnippetPolicy::default(),
             remote: None,
-            snippets: SnippetsConfig::default(),
         }
     }
 }
