@@ -23,26 +23,16 @@ pub struct Config {
     pub language: String,
     /// Look and feel.
     pub theme: ThemeConfig,
+    /// `[snippets]`: how the snippet tests run (sandbox) and the site-wide snippet policy
+    /// (languages shown but not run, bare fences, runners, the default timeout).
+    pub snippets: SnippetPolicy,
     /// The mock remote's scenario (accounts, credentials, repositories) for the snippet tests.
     /// Owned by `crate::remote`; kept as raw TOML here until that module parses it.
     pub remote: Option<toml::Table>,
-    /// How the snippet tests run.
-    pub snippets: SnippetsConfig,
 }
 
-/// `[snippets]` in `helpsite.toml`.
-#[derive(Debug, Clone, Deserialize, Serialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct SnippetsConfig {
-    /// Run each chain in fresh Linux namespaces (bubblewrap); `false` = `--no-sandbox`.
-    pub sandbox: bool,
-}
-
-impl Default for SnippetsConfig {
-    fn default() -> Self {
-        SnippetsConfig { sandbox: true }
-    }
-}
+/// `[snippets]` in `helpsite.toml` (the sandbox switch and the snippet policy).
+pub type SnippetsConfig = SnippetPolicy;
 
 /// `[theme]` in `helpsite.toml`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -50,6 +40,117 @@ impl Default for SnippetsConfig {
 pub struct ThemeConfig {
     /// The colour scheme before the reader picks one: `auto` (follow the OS), `light` or `dark`.
     pub default: ColorScheme,
+}
+
+/// `[snippets]` in `helpsite.toml`:
+/// ```toml
+/// [snippets]
+/// display_only = ["rust", "toml", "json"]  # shown and highlighted, never run: "example, not run"
+/// bare_fences = "text"                     # a fence without a language: "error" (default) or "text"
+/// timeout = "60s"                          # per snippet, unless its fence says `timeout=`
+/// [snippets.run]
+/// js = "node"                              # `js` blocks run with node (checked before tests)
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SnippetPolicy {
+    /// Run each chain in fresh Linux namespaces (bubblewrap); `false` = `--no-sandbox`.
+    pub sandbox: bool,
+    /// Languages whose blocks are shown (highlighted) and never run.
+    pub display_only: Vec<String>,
+    /// What a fence without a language is.
+    pub bare_fences: BareFences,
+    /// Language → interpreter: such blocks are saved to a file and run with it, like `python`.
+    pub run: std::collections::BTreeMap<String, String>,
+    /// The default per-snippet timeout (`500ms`, `30s`, `2m`); 30 s without it.
+    #[serde(deserialize_with = "duration")]
+    pub timeout: Option<std::time::Duration>,
+}
+
+impl Default for SnippetPolicy {
+    fn default() -> Self {
+        SnippetPolicy {
+            sandbox: true,
+            display_only: Vec::new(),
+            bare_fences: BareFences::Error,
+            run: std::collections::BTreeMap::new(),
+            timeout: None,
+        }
+    }
+}
+
+/// `bare_fences`: a fence without a language.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BareFences {
+    /// An error naming file:line (every block says what it is).
+    #[default]
+    Error,
+    /// Plain text, as other generators treat it.
+    Text,
+}
+
+fn duration<'de, D: serde::Deserializer<'de>>(
+    de: D,
+) -> Result<Option<std::time::Duration>, D::Error> {
+    let text = String::deserialize(de)?;
+    parse_duration(&text).map(Some).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "`{text}` is not a duration: expected e.g. \"500ms\", \"30s\" or \"2m\""
+        ))
+    })
+}
+
+/// `500ms`, `30s`, `2m` → a duration.
+pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
+    let n: u64 = number.parse().ok()?;
+    match unit {
+        "ms" => Some(std::time::Duration::from_millis(n)),
+        "s" => Some(std::time::Duration::from_secs(n)),
+        "m" => Some(std::time::Duration::from_secs(n * 60)),
+        _ => None,
+    }
+}
+
+impl SnippetPolicy {
+    /// Each `[snippets.run]` interpreter must be a program on PATH (or a path that exists);
+    /// checked before any snippet runs. The error names `helpsite.toml`'s line.
+    pub fn check_runners(&self, config_text: &str) -> Result<(), TomlError> {
+        for (lang, program) in &self.run {
+            if find_program(program) {
+                continue;
+            }
+            let line = config_text
+                .lines()
+                .position(|l| {
+                    let l = l.trim_start();
+                    l.starts_with(lang.as_str()) && l.contains(program.as_str())
+                })
+                .map_or(1, |i| i + 1);
+            return Err(TomlError {
+                file: "helpsite.toml".into(),
+                line,
+                column: 1,
+                message: format!(
+                    "[snippets.run] `{lang}` runs with `{program}`, which is not on PATH: \
+                     install it or fix the name"
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// Whether `program` (a name looked up on PATH, or a path) can be run.
+fn find_program(program: &str) -> bool {
+    let program = program.split_whitespace().next().unwrap_or("");
+    if program.contains('/') {
+        return Path::new(program).is_file();
+    }
+    std::env::var_os("PATH")
+        .is_some_and(|paths| std::env::split_paths(&paths).any(|dir| dir.join(program).is_file()))
 }
 
 /// A colour scheme choice.
@@ -70,8 +171,8 @@ impl Default for Config {
             edit_url: None,
             language: "en".into(),
             theme: ThemeConfig::default(),
+            snippets: SnippetPolicy::default(),
             remote: None,
-            snippets: SnippetsConfig::default(),
         }
     }
 }
@@ -90,7 +191,28 @@ impl Config {
 
     /// Parses the text of a config file; `file` is only used in error messages.
     pub fn parse(text: &str, file: &Path) -> Result<Config, TomlError> {
-        toml::from_str(text).map_err(|err| TomlError::new(file, text, 1, &err))
+        let config: Config =
+            toml::from_str(text).map_err(|err| TomlError::new(file, text, 1, &err))?;
+        if let Some(lang) = config
+            .snippets
+            .display_only
+            .iter()
+            .find(|l| config.snippets.run.contains_key(*l))
+        {
+            let line = text
+                .lines()
+                .position(|l| l.trim_start().starts_with("display_only"));
+            return Err(TomlError {
+                file: file.to_path_buf(),
+                line: line.map_or(1, |i| i + 1),
+                column: 1,
+                message: format!(
+                    "[snippets] `{lang}` is both display_only and in [snippets.run]: it is \
+                     either shown only or run"
+                ),
+            });
+        }
+        Ok(config)
     }
 
     /// The "edit this page" URL for a page at `source` (`content/guide/fix.md`).
@@ -123,7 +245,7 @@ impl TomlError {
         let line = before.matches('\n').count();
         let column = before[line_start..].chars().count() + 1;
         let line_text = text[line_start..].lines().next().unwrap_or("");
-        let message = err.message().trim().to_string();
+        let message = with_suggestion(err.message().trim());
         let message = match key_of(line_text) {
             Some(key) if !message.contains(&format!("`{key}`")) => {
                 format!("key `{key}`: {message}")
@@ -136,6 +258,32 @@ impl TomlError {
             column,
             message,
         }
+    }
+}
+
+/// The known key nearest to `key` (one or two edits away), if any.
+pub fn suggest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let limit = if key.chars().count() <= 4 { 1 } else { 2 };
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(key, k), *k))
+        .filter(|(distance, _)| *distance <= limit)
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, k)| k)
+}
+
+/// serde's "unknown field `titel`, expected one of `title`, …" with "did you mean `title`?".
+fn with_suggestion(message: &str) -> String {
+    let Some(rest) = message.strip_prefix("unknown field `") else {
+        return message.to_string();
+    };
+    let Some((key, expected)) = rest.split_once('`') else {
+        return message.to_string();
+    };
+    let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    match suggest(key, &known) {
+        Some(near) => format!("{message}: did you mean `{near}`?"),
+        None => message.to_string(),
     }
 }
 
@@ -182,6 +330,41 @@ mod tests {
         assert_eq!((err.line, err.column), (3, 1), "{err}");
         assert!(err.to_string().starts_with("helpsite.toml:3:1: "), "{err}");
         assert!(err.message.contains("titel"), "{err}");
+        assert!(err.message.contains("did you mean `title`?"), "{err}");
+        let err = Config::parse("[theme]\ndefualt = \"dark\"\n", Path::new("h.toml")).unwrap_err();
+        assert!(err.message.contains("did you mean `default`?"), "{err}");
+        let err = Config::parse("zzz = 1\n", Path::new("h.toml")).unwrap_err();
+        assert!(!err.message.contains("did you mean"), "{err}");
+    }
+
+    #[test]
+    fn snippet_policy() {
+        let text = "[snippets]\ndisplay_only = [\"rust\", \"toml\"]\nbare_fences = \"text\"\n\
+                    timeout = \"2m\"\n[snippets.run]\njs = \"sh\"\n";
+        let config = Config::parse(text, Path::new("helpsite.toml")).unwrap();
+        let policy = &config.snippets;
+        assert_eq!(policy.display_only, ["rust", "toml"]);
+        assert_eq!(policy.bare_fences, BareFences::Text);
+        assert_eq!(policy.timeout, Some(std::time::Duration::from_secs(120)));
+        assert!(policy.check_runners(text).is_ok(), "sh is on PATH");
+        let missing = "[snippets.run]\njs = \"no-such-interpreter-x\"\n";
+        let config = Config::parse(missing, Path::new("helpsite.toml")).unwrap();
+        let err = config.snippets.check_runners(missing).unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        let err =
+            Config::parse("[snippets]\nbare_fences = \"txt\"\n", Path::new("h.toml")).unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        let err =
+            Config::parse("[snippets]\ntimeout = \"soon\"\n", Path::new("h.toml")).unwrap_err();
+        assert!(err.message.contains("not a duration"), "{err}");
+        let err =
+            Config::parse("[snippets]\ndisplay_onyl = []\n", Path::new("h.toml")).unwrap_err();
+        assert!(
+            err.message.contains("did you mean `display_only`?"),
+            "{err}"
+        );
+        let both = "[snippets]\ndisplay_only = [\"js\"]\n[snippets.run]\njs = \"node\"\n";
+        assert!(Config::parse(both, Path::new("h.toml")).is_err());
     }
 
     #[test]

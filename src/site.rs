@@ -13,31 +13,9 @@ use crate::{
     markdown::{self, RenderedPage},
     output,
     remote::Scenario,
-    snippets::FenceError,
 };
 
-/// Every malformed fence of a site, in page order; shown one per line (the first 50).
-#[derive(Debug, thiserror::Error)]
-pub struct FenceErrors(pub Vec<FenceError>);
-
-impl std::fmt::Display for FenceErrors {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        const SHOWN: usize = 50;
-        for (i, err) in self.0.iter().take(SHOWN).enumerate() {
-            if i > 0 {
-                writeln!(f)?;
-            }
-            write!(f, "{err}")?;
-        }
-        if self.0.len() > SHOWN {
-            write!(f, "\n… and {} more", self.0.len() - SHOWN)?;
-        }
-        if self.0.len() > 1 {
-            write!(f, "\n{} malformed code blocks", self.0.len())?;
-        }
-        Ok(())
-    }
-}
+pub use crate::content::InputErrors;
 
 /// A loaded site, ready to render.
 #[derive(Debug)]
@@ -70,28 +48,27 @@ impl Site {
         })
     }
 
-    /// Renders every page (in parallel, in reading order). Malformed fences are errors; all of
-    /// them are reported, in page order, each as `file:line:column: …` ([`FenceErrors`]).
+    /// Renders every page (in parallel, in reading order). Input errors (front matter found
+    /// while loading, every malformed fence, and then every broken link too) are all reported
+    /// in one [`InputErrors`], grouped by file.
     pub fn render(&self) -> anyhow::Result<Vec<RenderedPage>> {
         let pages = &self.corpus.pages;
         let results: Vec<_> = pages
             .par_iter()
             .enumerate()
-            .map(|(i, page)| markdown::render(i, page))
+            .map(|(i, page)| markdown::render_checked(i, page))
             .collect();
         let mut rendered = Vec::with_capacity(results.len());
-        let mut errors = Vec::new();
-        for result in results {
-            match result {
-                Ok(page) => rendered.push(page),
-                Err(err) => errors.push(err),
-            }
+        let mut errors = self.corpus.errors.clone();
+        for (page, fence_errors) in results {
+            rendered.push(page);
+            errors.extend(fence_errors.into_iter().map(Into::into));
         }
         if errors.is_empty() {
-            Ok(rendered)
-        } else {
-            Err(FenceErrors(errors).into())
+            return Ok(rendered);
         }
+        errors.extend(output::broken_link_errors(&self.corpus, &rendered));
+        Err(InputErrors(errors).into())
     }
 
     /// The scenario the snippets' mock remotes start from: `helpsite.toml`'s `[remote]` table,
@@ -107,6 +84,10 @@ impl Site {
     /// Renders the site and chains its snippets for the harness, with `scenario` (else the
     /// site's own, [`Site::scenario`]).
     pub fn suite(&self, scenario: Option<Scenario>) -> anyhow::Result<Suite> {
+        // `[snippets.run]` interpreters are checked before anything runs.
+        let config_text =
+            std::fs::read_to_string(self.corpus.root.join("helpsite.toml")).unwrap_or_default();
+        self.corpus.config.snippets.check_runners(&config_text)?;
         let rendered = self.render()?;
         let own = self.scenario()?;
         Suite::new(&self.corpus, &rendered, scenario.unwrap_or(own))

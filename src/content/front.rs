@@ -1,17 +1,23 @@
-//! Front matter: split the `+++` TOML block off the top of a page and parse it, with errors
-//! located in the page's file (`content/x.md:LINE:COL: …`). Also the title fallback for pages
-//! without a `title` (the first `# heading`, else the file name).
+//! Front matter: split the block at the top of a page (TOML between `+++`, as Zola and Hugo
+//! write it, or YAML between `---`, as Hugo and Jekyll do; also after a BOM and blank lines)
+//! and parse it, with errors located in the page's file (`content/x.md:LINE:COL: …`).
+//!
+//! helpsite's keys are typed; Zola's and Hugo's common keys are honoured where they mean
+//! something here (`date`/`updated`/`lastmod`, `slug`, `aliases`, `draft`, `weight`,
+//! `template`); every other key is kept under `extra` for templates. A key that is one typo
+//! away from one of helpsite's is an error with a suggestion, not a silent `extra`.
+//! Also the title fallback for pages without a `title` (the first `# heading`, else the file name).
 
 use std::path::Path;
 
 use serde::Deserialize;
+use serde_json::{Map, Value};
 
-use crate::config::TomlError;
+use crate::config::{TomlError, suggest};
 use crate::remote::{AsOf, Profile};
 
-/// TOML between `+++` lines at the top of a page.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields)]
+/// A page's settings, from either front matter format.
+#[derive(Debug, Clone, Default)]
 pub struct FrontMatter {
     /// The page's title (nav, `<title>`, search). Default: the first `# heading`, else the
     /// file name.
@@ -25,6 +31,17 @@ pub struct FrontMatter {
     pub draft: bool,
     /// `[snippets]`: settings for the page's snippet chain (mock remote profile and date).
     pub snippets: PageSettings,
+    /// "Last updated" shown on the page: `updated` (Zola) or `lastmod` (Hugo), else `date`;
+    /// the date part as written (`2024-05-01`).
+    pub updated: Option<String>,
+    /// The output file's name instead of the Markdown file's (`slug = "fix"` → `fix.html`).
+    pub slug: Option<String>,
+    /// Other URLs of the page (site paths, `/old/page/`), each written as a redirect page.
+    pub aliases: Vec<String>,
+    /// The template the page is rendered with instead of `page.html` (a file in templates/).
+    pub template: Option<String>,
+    /// Every other key (and the keys of an `[extra]` table), for templates as `page.extra`.
+    pub extra: Map<String, Value>,
 }
 
 /// The `[snippets]` table of a page's front matter: settings for the page's chain, checked when
@@ -38,55 +55,282 @@ pub struct PageSettings {
     pub as_of: Option<AsOf>,
 }
 
+/// The keys read into [`FrontMatter`]'s typed fields; unknown keys are ignored here and
+/// collected into `extra` by [`extra_of`].
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Known {
+    title: Option<String>,
+    description: Option<String>,
+    weight: Option<i64>,
+    draft: bool,
+    snippets: PageSettings,
+    date: Option<DateValue>,
+    updated: Option<DateValue>,
+    lastmod: Option<DateValue>,
+    slug: Option<String>,
+    aliases: Vec<String>,
+    template: Option<String>,
+}
+
+/// A date as TOML writes it (a datetime value) or as a string (YAML, quoted TOML).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DateValue {
+    Toml(toml::value::Datetime),
+    Text(String),
+}
+
+impl DateValue {
+    /// The date part: `2024-05-01T10:00:00Z` → `2024-05-01`.
+    fn day(&self) -> String {
+        let text = match self {
+            DateValue::Toml(datetime) => datetime.to_string(),
+            DateValue::Text(text) => text.trim().to_string(),
+        };
+        text.split(['T', ' ']).next().unwrap_or("").to_string()
+    }
+}
+
+/// helpsite's own keys and the ones it honours, in the order a suggestion prefers them.
+const KEYS: &[&str] = &[
+    "title",
+    "description",
+    "weight",
+    "draft",
+    "snippets",
+    "date",
+    "updated",
+    "lastmod",
+    "slug",
+    "aliases",
+    "template",
+    "extra",
+];
+
+/// Other generators' keys that are near one of [`KEYS`] but mean something else: kept under
+/// `extra`, never "corrected".
+const FOREIGN: &[&str] = &[
+    "type", "path", "tags", "layout", "author", "authors", "url", "render", "series", "dates",
+];
+
+/// Which language the front matter is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    #[default]
+    Toml,
+    Yaml,
+}
+
 /// A page split into its parts: (front matter text, its first line, body, body's first line).
+#[derive(Debug, Default)]
 pub struct Split<'a> {
+    pub format: Format,
     pub front: &'a str,
     pub front_line: usize,
     pub body: &'a str,
     pub body_line: usize,
 }
 
-/// Splits `+++\n…\n+++\n` off the top of `text`. A page without front matter is all body.
-/// An opening `+++` without a closing one is an error naming the file.
+/// Splits `+++\n…\n+++\n` (TOML) or `---\n…\n---\n` (YAML, also closed by `...`) off the top
+/// of `text`, after a BOM and blank lines. A page without front matter is all body. An opening
+/// line without a closing one is an error naming the file.
 pub fn split<'a>(text: &'a str, file: &Path) -> Result<Split<'a>, TomlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let first = text.lines().next().unwrap_or("");
-    if first.trim_end() != "+++" {
-        return Ok(Split {
-            front: "",
-            front_line: 1,
-            body: text,
-            body_line: 1,
-        });
-    }
-    let start = text.find('\n').map_or(text.len(), |i| i + 1);
-    let mut offset = start;
-    for (n, line) in text[start..].split_inclusive('\n').enumerate() {
-        if line.trim_end() == "+++" {
-            let body_start = offset + line.len();
-            return Ok(Split {
-                front: &text[start..offset],
-                front_line: 2,
-                body: &text[body_start..],
-                body_line: n + 3,
-            });
+    let mut offset = 0;
+    let mut line_no = 1;
+    let mut lines = text.split_inclusive('\n');
+    let opening = loop {
+        let Some(line) = lines.next() else {
+            return Ok(all_body(text));
+        };
+        if !line.trim().is_empty() {
+            break line;
         }
         offset += line.len();
+        line_no += 1;
+    };
+    let (format, close): (Format, &[&str]) = match opening.trim_end() {
+        "+++" => (Format::Toml, &["+++"]),
+        "---" => (Format::Yaml, &["---", "..."]),
+        _ => return Ok(all_body(text)),
+    };
+    let open_line = line_no;
+    let start = offset + opening.len();
+    let mut at = start;
+    for line in lines {
+        line_no += 1;
+        if close.contains(&line.trim_end()) {
+            return Ok(Split {
+                format,
+                front: &text[start..at],
+                front_line: open_line + 1,
+                body: &text[at + line.len()..],
+                body_line: line_no + 1,
+            });
+        }
+        at += line.len();
     }
+    let (fence, language) = match format {
+        Format::Toml => ("+++", "TOML"),
+        Format::Yaml => ("---", "YAML"),
+    };
     Err(TomlError {
         file: file.to_path_buf(),
-        line: 1,
+        line: open_line,
         column: 1,
-        message: "front matter opened with `+++` is never closed: expected a line `+++` after \
-                  the TOML keys"
-            .into(),
+        message: format!(
+            "front matter opened with `{fence}` is never closed: expected a line `{fence}` \
+             after the {language} keys"
+        ),
     })
+}
+
+fn all_body(text: &str) -> Split<'_> {
+    Split {
+        front_line: 1,
+        body: text,
+        body_line: 1,
+        ..Split::default()
+    }
 }
 
 /// Parses the front matter text, with errors located in `file`.
 pub fn parse(split: &Split<'_>, file: &Path) -> Result<FrontMatter, TomlError> {
-    toml::from_str(split.front)
-        .map_err(|err| TomlError::new(file, split.front, split.front_line, &err))
+    let (known, all) = match split.format {
+        Format::Toml => parse_toml(split, file)?,
+        Format::Yaml => parse_yaml(split, file)?,
+    };
+    let extra = extra_of(all, split, file)?;
+    let updated = known.updated.or(known.lastmod).or(known.date);
+    Ok(FrontMatter {
+        title: known.title.unwrap_or_default(),
+        description: known.description,
+        weight: known.weight.unwrap_or(0),
+        draft: known.draft,
+        snippets: known.snippets,
+        updated: updated.map(|d| d.day()).filter(|d| !d.is_empty()),
+        slug: known.slug,
+        aliases: known.aliases,
+        template: known.template,
+        extra,
+    })
+}
+
+fn parse_toml(split: &Split<'_>, file: &Path) -> Result<(Known, Map<String, Value>), TomlError> {
+    let located = |err: toml::de::Error| TomlError::new(file, split.front, split.front_line, &err);
+    let known: Known = toml::from_str(split.front).map_err(located)?;
+    let table: toml::Table = toml::from_str(split.front).map_err(located)?;
+    let all = match json_of(toml::Value::Table(table)) {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    Ok((known, all))
+}
+
+fn parse_yaml(split: &Split<'_>, file: &Path) -> Result<(Known, Map<String, Value>), TomlError> {
+    if split.front.trim().is_empty() {
+        return Ok((Known::default(), Map::new()));
+    }
+    let located = |err: serde_saphyr::Error| yaml_error(file, split.front_line, &err);
+    let known: Known = serde_saphyr::from_str(split.front).map_err(located)?;
+    let all = match serde_saphyr::from_str::<Value>(split.front).map_err(located)? {
+        Value::Object(map) => map,
+        Value::Null => Map::new(),
+        _ => {
+            return Err(TomlError {
+                file: file.to_path_buf(),
+                line: split.front_line,
+                column: 1,
+                message: "YAML front matter must be `key: value` lines".into(),
+            });
+        }
+    };
+    Ok((known, all))
+}
+
+/// A YAML error located in the page: the parser's line is relative to the front matter.
+fn yaml_error(file: &Path, first_line: usize, err: &serde_saphyr::Error) -> TomlError {
+    let (line, column) = err.location().map_or((1, 1), |l| {
+        (l.line().max(1) as usize, l.column().max(1) as usize)
+    });
+    let message = err.to_string();
+    let message = message.lines().next().unwrap_or("").trim();
+    let message = match message.split_once(" at line ") {
+        Some((before, _)) => before,
+        None => message,
+    };
+    TomlError {
+        file: file.to_path_buf(),
+        line: first_line + line - 1,
+        column,
+        message: format!("YAML front matter: {message}"),
+    }
+}
+
+/// The keys helpsite does not type, with an `[extra]` table's keys merged in; a key one typo
+/// away from one of helpsite's is an error.
+fn extra_of(
+    mut all: Map<String, Value>,
+    split: &Split<'_>,
+    file: &Path,
+) -> Result<Map<String, Value>, TomlError> {
+    let mut extra = match all.remove("extra") {
+        Some(Value::Object(map)) => map,
+        Some(other) => Map::from_iter([("extra".to_string(), other)]),
+        None => Map::new(),
+    };
+    for (key, value) in all {
+        if KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        if !FOREIGN.contains(&key.as_str())
+            && let Some(near) = suggest(&key, KEYS)
+        {
+            let (line, column) = key_position(split, &key);
+            return Err(TomlError {
+                file: file.to_path_buf(),
+                line,
+                column,
+                message: format!(
+                    "unknown key `{key}`: did you mean `{near}`? (other generators' keys \
+                     are kept for templates under `extra`; this one is too close to a \
+                     helpsite key to guess)"
+                ),
+            });
+        }
+        extra.insert(key, value);
+    }
+    Ok(extra)
+}
+
+/// Line and column of the first line of the front matter that starts with `key`.
+fn key_position(split: &Split<'_>, key: &str) -> (usize, usize) {
+    for (i, line) in split.front.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with(key) {
+            return (split.front_line + i, line.len() - trimmed.len() + 1);
+        }
+    }
+    (split.front_line, 1)
+}
+
+/// TOML value → JSON value for templates (datetimes as their text).
+fn json_of(value: toml::Value) -> Value {
+    match value {
+        toml::Value::String(s) => Value::String(s),
+        toml::Value::Integer(i) => Value::from(i),
+        toml::Value::Float(f) => Value::from(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::String(d.to_string()),
+        toml::Value::Array(items) => Value::Array(items.into_iter().map(json_of).collect()),
+        toml::Value::Table(table) => Value::Object(
+            table
+                .into_iter()
+                .map(|(key, value)| (key, json_of(value)))
+                .collect(),
+        ),
+    }
 }
 
 /// The title of a page without one: the first `# heading` outside code, else the file stem
@@ -109,76 +353,15 @@ pub fn fallback_title(body: &str, rel: &str) -> String {
         }
     }
     let stem = rel.trim_end_matches(".md");
-    let stem = stem.strip_suffix("/_index").unwrap_or(stem);
+    let stem = stem
+        .strip_suffix("/_index")
+        .or(stem.strip_suffix("/README"))
+        .unwrap_or(stem);
     match stem.rsplit('/').next() {
-        Some("_index") | Some("") | None => "Home".to_string(),
+        Some("_index") | Some("README") | Some("") | None => "Home".to_string(),
         Some(name) => name.to_string(),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn p() -> &'static Path {
-        Path::new("content/x.md")
-    }
-
-    #[test]
-    fn splits_and_counts_lines() {
-        let s = split("+++\ntitle = \"T\"\nweight = 2\n+++\n# Body\n", p()).unwrap();
-        assert_eq!(s.front, "title = \"T\"\nweight = 2\n");
-        assert_eq!((s.body, s.body_line), ("# Body\n", 5));
-        let fm = parse(&s, p()).unwrap();
-        assert_eq!((fm.title.as_str(), fm.weight), ("T", 2));
-    }
-
-    #[test]
-    fn crlf_and_no_front_matter() {
-        let s = split("+++\r\ntitle = \"T\"\r\n+++\r\nbody", p()).unwrap();
-        assert_eq!((s.body, s.body_line), ("body", 4));
-        let s = split("just text", p()).unwrap();
-        assert_eq!((s.front, s.body, s.body_line), ("", "just text", 1));
-        assert!(split("", p()).unwrap().body.is_empty());
-    }
-
-    #[test]
-    fn errors_are_located_in_the_file() {
-        let s = split("+++\ntitle = \"T\"\nweight = \"heavy\"\n+++\n", p()).unwrap();
-        let err = parse(&s, p()).unwrap_err();
-        assert_eq!((err.line, err.column), (3, 10), "{err}");
-        assert!(err.message.contains("weight"), "{err}");
-        let err = split("+++\ntitle = 1\n", p()).err().unwrap();
-        assert!(err.to_string().starts_with("content/x.md:1:1: "), "{err}");
-    }
-
-    #[test]
-    fn snippet_settings_are_typed_and_located() {
-        let s = split(
-            "+++\n[snippets]\nprofile = \"github\"\nas_of = \"2026-05-01\"\n+++\n",
-            p(),
-        );
-        let fm = parse(&s.unwrap(), p()).unwrap();
-        assert_eq!(fm.snippets.profile, Some(Profile::Github));
-        assert_eq!(fm.snippets.as_of, Some("2026-05-01".parse().unwrap()));
-        let s = split("+++\n[snippets]\nprofile = \"gitea\"\n+++\n", p()).unwrap();
-        let err = parse(&s, p()).unwrap_err().to_string();
-        assert!(err.starts_with("content/x.md:3:11: "), "{err}");
-        assert!(err.contains("`gitea`") && err.contains("`github`"), "{err}");
-        let s = split("+++\n[snippets]\nas_of = \"soon\"\n+++\n", p()).unwrap();
-        let err = parse(&s, p()).unwrap_err().to_string();
-        assert!(err.starts_with("content/x.md:3:9: "), "{err}");
-        assert!(err.contains("expected a date like 2026-11-28"), "{err}");
-    }
-
-    #[test]
-    fn title_fallback() {
-        assert_eq!(
-            fallback_title("```\n# not\n```\n# Real  \n", "a.md"),
-            "Real"
-        );
-        assert_eq!(fallback_title("text", "guide/fix-push.md"), "fix-push");
-        assert_eq!(fallback_title("", "guide/_index.md"), "guide");
-        assert_eq!(fallback_title("", "_index.md"), "Home");
-    }
-}
+mod tests;

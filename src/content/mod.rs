@@ -2,6 +2,7 @@
 //! Markdown body, skip drafts, put the pages in reading order and give each its output path.
 //! Returns the [`Corpus`]. Nothing here knows about HTML.
 
+pub mod errors;
 pub mod front;
 pub mod order;
 
@@ -12,6 +13,7 @@ use anyhow::{Context as _, bail};
 
 use crate::config::Config;
 
+pub use errors::{InputError, InputErrors, Kind};
 pub use front::{FrontMatter, PageSettings};
 pub use order::{folder_of, url_for};
 
@@ -28,6 +30,10 @@ pub struct Corpus {
     pub assets: Vec<String>,
     /// `rel` of the draft pages, sorted (so a link to one can say so).
     pub drafts: Vec<String>,
+    /// Problems found while loading (front matter, …). The pages are still loaded, so the
+    /// later stages can report their own problems in the same run; nothing is written while
+    /// this is not empty.
+    pub errors: Vec<InputError>,
 }
 
 /// One Markdown file.
@@ -48,6 +54,10 @@ pub struct Page {
     pub is_index: bool,
     /// Made by helpsite, not read from a file: the start page of a site without `_index.md`.
     pub generated: bool,
+    /// The site's `[snippets]` policy, which decides how the page's fences are classified.
+    pub policy: std::sync::Arc<crate::config::SnippetPolicy>,
+    /// Byte offsets in `body` where its lines start, built on first use ([`Page::line_text`]).
+    pub line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl Page {
@@ -57,16 +67,43 @@ impl Page {
             front.title = front::fallback_title(&body, rel);
         }
         let is_index = rel == "_index.md" || rel.ends_with("/_index.md");
+        let url = match &front.slug {
+            Some(slug) if !is_index && !slug.trim().is_empty() => slug_url(rel, slug),
+            _ => url_for(rel),
+        };
         Page {
             source: Path::new("content").join(rel),
             rel: rel.to_string(),
             front,
             body,
             body_line,
-            url: url_for(rel),
+            url,
             is_index,
             generated: false,
+            policy: std::sync::Arc::default(),
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The text of source line `line` (1-based in the file, without its line ending), or ""
+    /// when it is not in the body. Constant time after the first call (no rescan per snippet).
+    pub fn line_text(&self, line: usize) -> &str {
+        let starts = self.line_starts();
+        let Some(&start) = line.checked_sub(self.body_line).and_then(|i| starts.get(i)) else {
+            return "";
+        };
+        let rest = &self.body[start..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
+    }
+
+    /// Byte offsets in `body` where its lines start, built on first use.
+    pub fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.body.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
     }
 
     /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, `_index` → section.
@@ -84,6 +121,25 @@ impl Page {
     }
 }
 
+/// A page's URL from its `slug`: the same folder, the slug as the file name.
+fn slug_url(rel: &str, slug: &str) -> String {
+    let slug: String = slug
+        .trim()
+        .chars()
+        .map(|c| {
+            if c == '/' || c.is_whitespace() {
+                '-'
+            } else {
+                c
+            }
+        })
+        .collect();
+    match folder_of(rel) {
+        "" => format!("{slug}.html"),
+        folder => format!("{folder}/{slug}.html"),
+    }
+}
+
 /// Loads the site at `root`: its config and every page under `root/content`.
 pub fn load(root: &Path) -> anyhow::Result<Corpus> {
     let config = Config::load(root)?;
@@ -97,6 +153,8 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
     let mut pages = Vec::new();
     let mut assets = Vec::new();
     let mut drafts = Vec::new();
+    let mut errors = Vec::new();
+    let policy = std::sync::Arc::new(config.snippets.clone());
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
         let entry = entry.with_context(|| format!("walking {}", content.display()))?;
         if !entry.file_type().is_file() {
@@ -114,14 +172,17 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
             assets.push(rel);
             continue;
         }
-        let page = load_page(entry.path(), &rel)?;
+        let Some(mut page) = load_page(entry.path(), &rel, &mut errors)? else {
+            continue;
+        };
+        page.policy = policy.clone();
         if page.front.draft {
             drafts.push(rel);
         } else {
             pages.push(page);
         }
     }
-    check_duplicates(&pages, &assets)?;
+    check_duplicates(&pages, &assets, &mut errors);
     if !pages.iter().any(|p| p.rel == "_index.md") {
         pages.push(start_page(&config));
     }
@@ -132,6 +193,7 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         pages,
         assets,
         drafts,
+        errors,
     })
 }
 
@@ -148,39 +210,60 @@ fn start_page(config: &Config) -> Page {
 }
 
 /// Reads and parses one page; errors name `content/REL` (and line:column where it applies).
-fn load_page(path: &Path, rel: &str) -> anyhow::Result<Page> {
+/// A front-matter error is added to `errors` and the page is loaded with defaults (so its
+/// fences and links are still checked); a file that is not UTF-8 is left out.
+fn load_page(path: &Path, rel: &str, errors: &mut Vec<InputError>) -> anyhow::Result<Option<Page>> {
     let source = Path::new("content").join(rel);
     let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|err| {
-        let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-        let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-        anyhow::anyhow!(
-            "{}:{line}: not valid UTF-8 (byte {}): save the file as UTF-8",
-            source.display(),
-            valid.len()
-        )
-    })?;
-    let split = front::split(&text, &source)?;
-    let front = front::parse(&split, &source)?;
-    Ok(Page::new(
-        rel,
-        front,
-        split.body.to_string(),
-        split.body_line,
-    ))
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
+            errors.push(InputError {
+                kind: Kind::Other,
+                file: source,
+                line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
+                column: 0,
+                message: format!(
+                    "not valid UTF-8 (byte {}): save the file as UTF-8",
+                    valid.len()
+                ),
+            });
+            return Ok(None);
+        }
+    };
+    let (front, body, body_line) = match front::split(&text, &source) {
+        Ok(split) => {
+            let front = front::parse(&split, &source).unwrap_or_else(|err| {
+                errors.push(err.into());
+                FrontMatter::default()
+            });
+            (front, split.body, split.body_line)
+        }
+        Err(err) => {
+            errors.push(err.into());
+            (FrontMatter::default(), "", 1)
+        }
+    };
+    Ok(Some(Page::new(rel, front, body.to_string(), body_line)))
 }
 
-/// Two sources that would write the same output file (`a/index.md` and `a/_index.md`).
-fn check_duplicates(pages: &[Page], assets: &[String]) -> anyhow::Result<()> {
+/// Two sources that would write the same output file (`a/index.md` and `a/_index.md`): an
+/// error naming both, added to `errors`.
+fn check_duplicates(pages: &[Page], assets: &[String], errors: &mut Vec<InputError>) {
     let mut seen: HashMap<&str, &str> = assets.iter().map(|a| (a.as_str(), a.as_str())).collect();
     for page in pages {
         if let Some(other) = seen.insert(&page.url, &page.rel) {
-            bail!(
-                "content/{} and content/{other} would both be written to {}: rename one",
-                page.rel,
-                page.url
-            );
+            errors.push(InputError {
+                kind: Kind::Clash,
+                file: page.source.clone(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "content/{} and content/{other} would both be written to {}: rename one",
+                    page.rel, page.url
+                ),
+            });
         }
     }
-    Ok(())
 }

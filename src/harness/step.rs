@@ -65,6 +65,18 @@ pub fn run(snippet: &Snippet, live: &mut Live) -> StepResult {
                     Err(e) => failed(format!("writing {}: {e}", path.display()), None),
                 }
             }
+            SnippetKind::Run { interpreter } => {
+                let path = live.sandbox.harness.join("snippet.run");
+                match std::fs::write(&path, &snippet.code) {
+                    Ok(()) => whole(
+                        snippet,
+                        live,
+                        deadline,
+                        format!("{interpreter} \"$HELPSITE_HARNESS/snippet.run\""),
+                    ),
+                    Err(e) => failed(format!("writing {}: {e}", path.display()), None),
+                }
+            }
             SnippetKind::File { path } => file(snippet, live, deadline, path),
             SnippetKind::Ignored { .. } | SnippetKind::Text => StepResult::default(),
         },

@@ -16,16 +16,19 @@ pub fn pass<'a>(
     page: &Page,
     section_at: impl Fn(usize) -> String,
     line_at: impl Fn(usize) -> usize,
-) -> Result<(Vec<Located<'a>>, Vec<Snippet>), FenceError> {
+) -> (Vec<Located<'a>>, Vec<Snippet>, Vec<FenceError>) {
     let test_prefix = page.test_prefix();
     let origin = Origin {
         file: &page.source,
         test_prefix: &test_prefix,
         body: &page.body,
         body_line: page.body_line,
+        line_starts: page.line_starts(),
+        policy: &page.policy,
     };
     let mut out = Vec::with_capacity(events.len());
     let mut snippets = Vec::new();
+    let mut errors = Vec::new();
     let mut open: Option<(String, usize, String)> = None;
     // The place of each block among the blocks under its heading: `LANG_N` in test names.
     let (mut last_section, mut place) = (None::<String>, 0);
@@ -54,7 +57,15 @@ pub fn pass<'a>(
                     1
                 };
                 let snippet =
-                    Snippet::from_block(&origin, &section, place, &info, code, line_at(start))?;
+                    match Snippet::from_block(&origin, &section, place, &info, code, line_at(start)) {
+                        Ok(snippet) => snippet,
+                        Err(err) => {
+                            // The page is not written while it has errors: collect them all.
+                            errors.push(err);
+                            last_section = Some(section);
+                            continue;
+                        }
+                    };
                 last_section = Some(section);
                 if !snippet.attrs.hidden {
                     out.push((Event::Html(CowStr::from(snippet_html(&snippet))), start));
@@ -64,7 +75,7 @@ pub fn pass<'a>(
             event => out.push((event, offset)),
         }
     }
-    Ok((out, snippets))
+    (out, snippets, errors)
 }
 
 /// One snippet's HTML.
@@ -76,15 +87,21 @@ pub fn snippet_html(snippet: &Snippet) -> String {
     html.push_str("\" data-snippet=\"");
     let _ = escape_html(&mut html, &snippet.test_name);
     html.push_str("\"><div class=\"snippet-bar\"><span class=\"snippet-label\">");
-    let label = match &snippet.kind {
-        SnippetKind::File { path } => path.as_str(),
-        _ => snippet.lang.as_str(),
-    };
-    let _ = escape_html_body_text(&mut html, label);
+    match &snippet.kind {
+        SnippetKind::File { path } => {
+            html.push_str("written to ");
+            let _ = escape_html_body_text(&mut html, path);
+        }
+        _ => {
+            let _ = escape_html_body_text(&mut html, &snippet.lang);
+        }
+    }
     html.push_str("</span><span class=\"snippet-status\">");
     if let Some(reason) = not_run_reason(snippet) {
         html.push_str("not run: ");
         let _ = escape_html_body_text(&mut html, reason);
+    } else if is_example(snippet) {
+        html.push_str("example, not run");
     }
     html.push_str("</span><button type=\"button\" class=\"copy\" hidden>Copy</button></div>");
     html.push_str("<pre class=\"code\"><code>");
@@ -96,8 +113,9 @@ pub fn snippet_html(snippet: &Snippet) -> String {
 fn code_html(snippet: &Snippet, text: &str) -> String {
     match &snippet.kind {
         SnippetKind::Console { .. } => console::render(text),
-        SnippetKind::Text => escaped(text),
-        _ => highlight::highlight(&snippet.lang, text).unwrap_or_else(|| escaped(text)),
+        SnippetKind::Text if !is_example(snippet) => escaped(text),
+        _ => highlight::highlight(&snippet.lang, text)
+            .map_or_else(|| escaped(text), |h| h.to_string()),
     }
 }
 
@@ -112,10 +130,16 @@ fn kind_class(kind: &SnippetKind) -> &'static str {
         SnippetKind::Console { .. } => "console",
         SnippetKind::Script => "script",
         SnippetKind::Python => "python",
+        SnippetKind::Run { .. } => "run",
         SnippetKind::File { .. } => "file",
         SnippetKind::Ignored { .. } => "ignored",
         SnippetKind::Text => "text",
     }
+}
+
+/// A block of a `display_only` language: shown highlighted, never run.
+fn is_example(snippet: &Snippet) -> bool {
+    snippet.kind == SnippetKind::Text && snippet.lang != "text"
 }
 
 /// Why a snippet is not run, for the verification slot (issue 6 fills in run results).

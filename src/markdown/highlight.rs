@@ -1,14 +1,20 @@
 //! Build-time syntax highlighting with syntect: code → HTML spans with CSS classes (`hl-…`),
-//! and the light and dark stylesheets for those classes, generated once for the theme. The
-//! syntax and theme sets load once per process (lazily) and are shared by every page.
+//! and the light and dark stylesheets for those classes, generated once for the theme.
+//!
+//! The grammars are bat's maintained set (the `two-face` crate: toml, PowerShell, Dockerfile,
+//! TypeScript, SCSS, Go templates, … beyond syntect's own), run on the onig regex engine. The
+//! output is classes, not colours, so one highlighting serves both themes: the cache is per
+//! language (the grammar lookup) and per distinct block (the HTML), shared by every page.
 
-use std::sync::LazyLock;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+use std::sync::{Arc, LazyLock, Mutex, RwLock};
 
 use super::contrast;
 
 use syntect::highlighting::ThemeSet;
 use syntect::html::{ClassStyle, ClassedHTMLGenerator, css_for_theme_with_class_style};
-use syntect::parsing::SyntaxSet;
+use syntect::parsing::{SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
@@ -20,12 +26,106 @@ const DARK_THEME: &str = "base16-ocean.dark";
 const LIGHT_BG: [u8; 3] = [0xf6, 0xf8, 0xfa];
 const DARK_BG: [u8; 3] = [0x16, 0x1b, 0x22];
 
-static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
+/// Fence languages that name a grammar under another name (Hugo's and GitHub's spellings).
+const ALIASES: &[(&str, &str)] = &[
+    ("shell", "bash"),
+    ("zsh", "bash"),
+    ("pwsh", "powershell"),
+    ("ps", "powershell"),
+    ("docker", "dockerfile"),
+    // No Go template grammar exists for syntect; Jinja2's marks the same `{{ }}` actions.
+    ("go-html-template", "HTML (Jinja2)"),
+    ("go-text-template", "jinja2"),
+    ("gotmpl", "jinja2"),
+    ("jsonc", "json"),
+];
 
-/// `code` as highlighted HTML (no `<pre>`), or `None` when `lang` is unknown to syntect (the
-/// caller then shows it escaped, unhighlighted).
-pub fn highlight(lang: &str, code: &str) -> Option<String> {
-    let syntax = SYNTAXES.find_syntax_by_token(lang)?;
+/// The blocks' HTML kept for reuse stops growing past this many bytes (code + HTML).
+const CACHE_BUDGET: usize = 64 << 20;
+
+static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(two_face::syntax::extra_newlines);
+
+/// Fence language → index into `SYNTAXES.syntaxes()` (`None`: no grammar).
+static GRAMMARS: LazyLock<RwLock<HashMap<String, Option<usize>>>> = LazyLock::new(Default::default);
+
+/// Distinct blocks already highlighted: hash of (language, code) → (code, HTML).
+struct Blocks {
+    hasher: RandomState,
+    map: HashMap<u64, (Arc<str>, Arc<str>)>,
+    bytes: usize,
+}
+
+static BLOCKS: LazyLock<Mutex<Blocks>> = LazyLock::new(|| {
+    Mutex::new(Blocks {
+        hasher: RandomState::new(),
+        map: HashMap::new(),
+        bytes: 0,
+    })
+});
+
+/// `code` as highlighted HTML (no `<pre>`), or `None` when no grammar knows `lang` (the
+/// caller then shows it escaped, unhighlighted). A block seen before is not highlighted again.
+pub fn highlight(lang: &str, code: &str) -> Option<Arc<str>> {
+    let syntax = grammar(lang)?;
+    let key = {
+        let blocks = BLOCKS.lock().unwrap_or_else(|e| e.into_inner());
+        let key = blocks.hasher.hash_one((lang, code));
+        if let Some((seen, html)) = blocks.map.get(&key)
+            && **seen == *code
+        {
+            return Some(html.clone());
+        }
+        key
+    };
+    let html: Arc<str> = highlight_uncached(syntax, code)?.into();
+    let mut blocks = BLOCKS.lock().unwrap_or_else(|e| e.into_inner());
+    if blocks.bytes + code.len() + html.len() <= CACHE_BUDGET {
+        blocks.bytes += code.len() + html.len();
+        blocks.map.insert(key, (code.into(), html.clone()));
+    }
+    Some(html)
+}
+
+/// Whether some grammar highlights `lang`.
+pub fn knows(lang: &str) -> bool {
+    grammar(lang).is_some()
+}
+
+/// The grammar for a fence language, looked up once per language.
+fn grammar(lang: &str) -> Option<&'static SyntaxReference> {
+    let found = GRAMMARS
+        .read()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(lang)
+        .copied();
+    let index = match found {
+        Some(index) => index,
+        None => {
+            let index = find(lang);
+            let mut grammars = GRAMMARS.write().unwrap_or_else(|e| e.into_inner());
+            grammars.insert(lang.to_string(), index);
+            index
+        }
+    }?;
+    SYNTAXES.syntaxes().get(index)
+}
+
+fn find(lang: &str) -> Option<usize> {
+    let lower = lang.to_ascii_lowercase();
+    let token = ALIASES
+        .iter()
+        .find(|(alias, _)| *alias == lower)
+        .map_or(lower.as_str(), |(_, name)| name);
+    let syntax = SYNTAXES
+        .find_syntax_by_token(token)
+        .or_else(|| SYNTAXES.find_syntax_by_name(token))?;
+    SYNTAXES
+        .syntaxes()
+        .iter()
+        .position(|s| std::ptr::eq(s, syntax))
+}
+
+fn highlight_uncached(syntax: &SyntaxReference, code: &str) -> Option<String> {
     let mut html = ClassedHTMLGenerator::new_with_class_style(syntax, &SYNTAXES, STYLE);
     for line in LinesWithEndings::from(code) {
         html.parse_html_for_line_which_includes_newline(line).ok()?;
@@ -80,6 +180,37 @@ mod tests {
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("hl-comment"), "{html}");
         assert!(highlight("no-such-language", "x").is_none());
+    }
+
+    #[test]
+    fn the_larger_set_covers_other_teams_languages() {
+        for lang in [
+            "toml",
+            "powershell",
+            "Dockerfile",
+            "typescript",
+            "scss",
+            "go-html-template",
+            "shell",
+            "yaml",
+        ] {
+            assert!(knows(lang), "{lang} has no grammar");
+            let html = highlight(lang, "# x {{ .Title }}\nkey = \"v\"\n").unwrap();
+            assert!(html.contains("<span class=\"hl-"), "{lang}: {html}");
+        }
+    }
+
+    #[test]
+    fn a_block_seen_twice_is_the_same_html() {
+        let code = "[a]\nb = 1 # the same block twice\n";
+        let first = highlight("toml", code).unwrap();
+        let second = highlight("toml", code).unwrap();
+        assert!(Arc::ptr_eq(&first, &second), "highlighted once");
+        assert_ne!(
+            highlight("python", code).unwrap(),
+            first,
+            "keyed by language too"
+        );
     }
 
     #[test]

@@ -3,7 +3,10 @@
 //! rendered pages (`other.html#x`). Pages keep their folder layout, so only the file name
 //! changes and relative links stay relative.
 
+use std::sync::LazyLock;
+
 use pulldown_cmark::{CowStr, Event, Tag};
+use regex::Regex;
 
 use super::{Link, Located};
 use crate::content::url_for;
@@ -32,6 +35,57 @@ pub fn pass<'a>(
         })
         .collect();
     (out, links)
+}
+
+static RAW_LINK: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<(?:a|img|link|script|source|iframe)\b[^>]*?\s(?:href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        .expect("valid regex")
+});
+static RAW_ID: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"(?is)<[a-z][a-z0-9]*\b[^>]*?\s(?:id|name)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        .expect("valid regex")
+});
+
+/// The links (`<a href>`, `<img src>`, …) and anchors (`id=`, `name=`) of the raw HTML the
+/// author wrote in the page. Run on the parser's events, before other passes add their HTML.
+pub fn raw_html(
+    events: &[Located<'_>],
+    line_at: impl Fn(usize) -> usize,
+) -> (Vec<Link>, Vec<String>) {
+    let (mut links, mut ids) = (Vec::new(), Vec::new());
+    for (event, offset) in events {
+        let (Event::Html(html) | Event::InlineHtml(html)) = event else {
+            continue;
+        };
+        let value = |c: regex::Captures<'_>| {
+            c.get(1)
+                .or(c.get(2))
+                .map_or(String::new(), |m| m.as_str().to_string())
+        };
+        for target in RAW_LINK.captures_iter(html).map(value) {
+            if !target.is_empty() {
+                links.push(Link {
+                    target: unescape(&target),
+                    line: line_at(*offset),
+                });
+            }
+        }
+        ids.extend(
+            RAW_ID
+                .captures_iter(html)
+                .map(value)
+                .map(|id| unescape(&id)),
+        );
+    }
+    (links, ids)
+}
+
+/// The few entities an attribute value commonly holds.
+fn unescape(value: &str) -> String {
+    value
+        .replace("&amp;", "&")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
 }
 
 /// A link event with its Markdown target replaced by the rendered page's URL.
@@ -77,6 +131,11 @@ pub fn split_fragment(target: &str) -> (&str, Option<&str>) {
 /// out of `content/`. `/x.md` is taken from the content root.
 pub fn resolve(page_rel: &str, path: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or(path);
+    // Zola's `@/guide/x.md`: from the content root.
+    let path = path
+        .strip_prefix('@')
+        .filter(|p| p.starts_with('/'))
+        .unwrap_or(path);
     let (base, path) = match path.strip_prefix('/') {
         Some(abs) => ("", abs),
         None => (crate::content::folder_of(page_rel), path),
@@ -100,9 +159,17 @@ fn rewrite(target: &str, page_rel: &str) -> Option<String> {
         return None;
     }
     let (path, fragment) = split_fragment(target);
+    let (path, query) = match path.split_once('?') {
+        Some((path, query)) => (path, Some(query)),
+        None => (path, None),
+    };
     if !path.ends_with(".md") {
         return None;
     }
+    let path = path
+        .strip_prefix('@')
+        .filter(|p| p.starts_with('/'))
+        .unwrap_or(path);
     let href = match path.strip_prefix('/') {
         Some(abs) => {
             let depth = crate::content::folder_of(page_rel)
@@ -111,6 +178,10 @@ fn rewrite(target: &str, page_rel: &str) -> Option<String> {
             "../".repeat(depth.count()) + &url_for(abs)
         }
         None => url_for(path),
+    };
+    let href = match query {
+        Some(query) => format!("{href}?{query}"),
+        None => href,
     };
     Some(match fragment {
         Some(fragment) => format!("{href}#{fragment}"),
@@ -145,6 +216,14 @@ mod tests {
             rewrite("/guide/b.md", "guide/deep/a.md").as_deref(),
             Some("../../guide/b.html")
         );
+        assert_eq!(
+            rewrite("@/guide/b.md#x", "guide/deep/a.md").as_deref(),
+            Some("../../guide/b.html#x")
+        );
+        assert_eq!(
+            rewrite("b.md?v=2#x", "a.md").as_deref(),
+            Some("b.html?v=2#x")
+        );
         assert_eq!(rewrite("img.png", "a.md"), None);
         assert_eq!(rewrite("#here", "a.md"), None);
         assert_eq!(rewrite("https://x.example/a.md", "a.md"), None);
@@ -159,5 +238,7 @@ mod tests {
         );
         assert_eq!(resolve("guide/a.md", "/x.md").as_deref(), Some("x.md"));
         assert_eq!(resolve("a.md", "../../etc/passwd"), None);
+        assert_eq!(resolve("g/a.md", "@/x/y.md").as_deref(), Some("x/y.md"));
+        assert_eq!(resolve("g/a.md", "y.md?q=1").as_deref(), Some("g/y.md"));
     }
 }

@@ -32,8 +32,12 @@ pub struct RenderedPage {
     pub html: String,
     /// Headings in order, with their (deduplicated) ids.
     pub headings: Vec<Heading>,
-    /// Every link target in the body, with its source line, for the link checker.
+    /// Every link target in the body (Markdown and raw HTML `href`/`src`), with its source
+    /// line, for the link checker.
     pub links: Vec<Link>,
+    /// Anchors from the raw HTML the author wrote (`<a id>`, `<a name>`, `<h3 id>`); heading
+    /// ids are in `headings`.
+    pub anchors: Vec<String>,
     /// Every fenced code block, classified. Same values the harness runs.
     pub snippets: Vec<Snippet>,
     /// The page's plain text cut at its headings, for the search index. The first entry holds
@@ -80,13 +84,25 @@ pub fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders one page: parse once, run the passes, write the HTML.
+/// Renders one page: parse once, run the passes, write the HTML. The first malformed fence
+/// is the error; [`render_checked`] gives them all.
 pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::FenceError> {
+    let (rendered, errors) = render_checked(index, page);
+    match errors.into_iter().next() {
+        Some(err) => Err(err),
+        None => Ok(rendered),
+    }
+}
+
+/// Renders one page and lists every malformed fence in it (their blocks are left out of the
+/// HTML; headings and links are all there, so links are still checked).
+pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets::FenceError>) {
     let line_of = line_index(&page.body, page.body_line);
     let events: Vec<Located<'_>> = Parser::new_ext(&page.body, options())
         .into_offset_iter()
         .map(|(event, range)| (event, range.start))
         .collect();
+    let (raw_links, anchors) = links::raw_html(&events, &line_of);
     let (events, headings, spans) = headings::pass(events);
     let events = alerts::pass(events);
     let section_at = |offset: usize| {
@@ -94,21 +110,32 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
         at.checked_sub(1)
             .map_or(String::new(), |i| headings[i].id.clone())
     };
-    let (events, snippets) = code::pass(events, page, section_at, &line_of)?;
-    let (events, links) = links::pass(events, &page.rel, &line_of);
+    let (events, snippets, errors) = code::pass(events, page, section_at, &line_of);
+    let (events, mut links) = links::pass(events, &page.rel, &line_of);
+    links.extend(raw_links);
+    links.sort_by_key(|link| link.line);
     let sections = text::sections(&events, &headings, &spans);
     let mut html = String::with_capacity(page.body.len() * 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter().map(|(event, _)| event));
+    if let Some(day) = &page.front.updated {
+        html.push_str("<p class=\"page-updated\">Last updated <time datetime=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut html, day);
+        html.push_str("\">");
+        let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, day);
+        html.push_str("</time></p>\n");
+    }
     let has_h1 = headings.iter().any(|h| h.level == 1);
-    Ok(RenderedPage {
+    let rendered = RenderedPage {
         page: index,
         html,
         headings,
         links,
+        anchors,
         snippets,
         sections,
         has_h1,
-    })
+    };
+    (rendered, errors)
 }
 
 /// Maps a byte offset in `body` to a 1-based line of the source file.

@@ -5,28 +5,90 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::content::Corpus;
+use crate::content::{Corpus, InputError, Kind};
 use crate::markdown::RenderedPage;
 use crate::markdown::links::{is_external, resolve, split_fragment};
 
 /// Every broken link of the site, as messages ready to print.
 pub fn broken_links(corpus: &Corpus, rendered: &[RenderedPage]) -> Vec<String> {
+    broken_link_errors(corpus, rendered)
+        .iter()
+        .map(ToString::to_string)
+        .collect()
+}
+
+/// Every broken link of the site, as input errors (`content/a.md:LINE: broken link …`).
+pub fn broken_link_errors(corpus: &Corpus, rendered: &[RenderedPage]) -> Vec<InputError> {
     let site = Targets::new(corpus, rendered);
     let mut broken = Vec::new();
     for r in rendered {
         let page = &corpus.pages[r.page];
         for link in &r.links {
             if let Err(why) = site.check(r.page, &page.rel, &link.target) {
-                broken.push(format!(
-                    "{}:{}: broken link '{}': {why}",
-                    page.source.display(),
-                    link.line,
-                    link.target
-                ));
+                broken.push(InputError {
+                    kind: Kind::Link,
+                    file: page.source.clone(),
+                    line: link.line,
+                    column: 0,
+                    message: format!("broken link '{}': {why}", link.target),
+                });
             }
         }
     }
     broken
+}
+
+/// Content files that would be silently replaced by a file the build makes itself (the
+/// theme's `static/…`, the highlighting stylesheet, the search index, the print page, the
+/// sitemap): each an error naming both. A top-level `404.md` is the site's 404 page, not a
+/// clash. `theme_assets` are the theme's output paths (`static/style.css`, …).
+pub fn clashes<'a>(
+    corpus: &Corpus,
+    theme_assets: impl Iterator<Item = &'a str>,
+) -> Vec<InputError> {
+    let mut generated: HashMap<String, String> = theme_assets
+        .map(|a| (a.to_string(), format!("the theme's {a}")))
+        .collect();
+    for (path, what) in [
+        ("static/highlight.css", "the highlighting stylesheet"),
+        ("static/search-index.js", "the search index"),
+        ("print.html", "the print page"),
+        ("sitemap.xml", "the sitemap"),
+    ] {
+        generated.insert(path.into(), format!("{what} helpsite writes ({path})"));
+    }
+    let pages = corpus
+        .pages
+        .iter()
+        .filter(|p| !p.generated)
+        .map(|p| (p.url.as_str(), p.source.display().to_string()));
+    let assets = corpus
+        .assets
+        .iter()
+        .map(|a| (a.as_str(), format!("content/{a}")));
+    pages
+        .chain(assets)
+        .filter_map(|(out, source)| {
+            let what = generated.get(out)?;
+            Some(InputError {
+                kind: Kind::Clash,
+                file: source.clone().into(),
+                line: 0,
+                column: 0,
+                message: format!(
+                    "would be written to {out}, which is {what}: one would silently replace \
+                     the other; rename or move {source}"
+                ),
+            })
+        })
+        .collect()
+}
+
+/// `%20` → ` `: links are checked as the browser reads them.
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 /// What links can point at.
@@ -50,7 +112,15 @@ impl<'a> Targets<'a> {
         }
         let ids = rendered
             .iter()
-            .map(|r| (r.page, r.headings.iter().map(|h| h.id.as_str()).collect()))
+            .map(|r| {
+                let headings = r.headings.iter().map(|h| h.id.as_str());
+                (
+                    r.page,
+                    headings
+                        .chain(r.anchors.iter().map(String::as_str))
+                        .collect(),
+                )
+            })
             .collect();
         Targets {
             pages,
@@ -67,13 +137,16 @@ impl<'a> Targets<'a> {
             return Ok(());
         }
         let (path, fragment) = split_fragment(target);
+        let fragment = fragment.map(decode);
+        let fragment = fragment.as_deref();
+        let path = decode(path.split('?').next().unwrap_or(path));
         if path.is_empty() {
             return self.check_anchor(from, rel, fragment);
         }
-        let Some(file) = resolve(rel, path) else {
+        let Some(file) = resolve(rel, &path) else {
             return Err("it points outside content/".into());
         };
-        if let Some(&page) = self.pages.get(file.as_str()) {
+        if let Some(&page) = self.page_at(&file) {
             return self.check_anchor(page, self.rels[page], fragment);
         }
         if self.assets.contains(file.as_str()) {
@@ -88,6 +161,22 @@ impl<'a> Targets<'a> {
             "file"
         };
         Err(format!("no {what} content/{file}"))
+    }
+
+    /// The page a resolved path names: a page's `rel` or output URL, or a folder (`guide`,
+    /// `guide/`) whose own page is `_index.md`, `README.md` or `index.md`.
+    fn page_at(&self, file: &str) -> Option<&usize> {
+        self.pages.get(file).or_else(|| {
+            let folder = file.trim_end_matches('/');
+            let folder = if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            };
+            ["_index.md", "README.md", "index.md", "index.html"]
+                .iter()
+                .find_map(|own| self.pages.get(format!("{folder}{own}").as_str()))
+        })
     }
 
     fn check_anchor(&self, page: usize, rel: &str, fragment: Option<&str>) -> Result<(), String> {
@@ -128,6 +217,7 @@ mod tests {
             pages,
             assets: assets.iter().map(|a| a.to_string()).collect(),
             drafts: vec!["old.md".into()],
+            errors: vec![],
         };
         broken_links(&corpus, &rendered)
     }
@@ -167,6 +257,46 @@ mod tests {
                 "content/a.md:4: broken link 'old.md': content/old.md is a draft",
                 "content/a.md:4: broken link 'x.png': no file content/x.png",
                 "content/c.md:1: broken link 'a.md#gone': no heading 'gone' in content/a.md",
+            ]
+        );
+    }
+
+    #[test]
+    fn raw_html_anchors_encoded_links_folders_and_queries() {
+        let broken = site(
+            &[
+                (
+                    "a.md",
+                    "<a id=\"top\"></a>\n\n<a name='old-anchor'></a>\n\n<h3 id=\"raw\">Raw</h3>\n\n\
+                     ## Caf\u{e9} time\n\n[1](#top) [2](#old-anchor) [3](g/b.md#raw-2) \
+                     [4](#caf%C3%A9-time) [5](g/) [6](g) [7](m/) [8](g/b.md?x=1#raw-2) \
+                     [9](/a.html#raw) [10](@/g/b.md) [11](my%20file.png)\n",
+                ),
+                ("g/_index.md", "# G\n"),
+                ("g/b.md", "<span id=\"raw-2\">x</span>\n"),
+                ("m/README.md", "# M\n"),
+            ],
+            &["my file.png"],
+        );
+        assert!(broken.is_empty(), "{broken:?}");
+    }
+
+    #[test]
+    fn raw_html_links_and_queries_are_checked_too() {
+        let broken = site(
+            &[(
+                "a.md",
+                "<a href=\"gone.md\">x</a> <img src=\"none.png\">\n\n[q](b.md?v=1) [r](/b.html)\n",
+            )],
+            &[],
+        );
+        assert_eq!(
+            broken,
+            [
+                "content/a.md:1: broken link 'gone.md': no page content/gone.md",
+                "content/a.md:1: broken link 'none.png': no file content/none.png",
+                "content/a.md:3: broken link 'b.md?v=1': no page content/b.md",
+                "content/a.md:3: broken link '/b.html': no file content/b.html",
             ]
         );
     }

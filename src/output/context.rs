@@ -32,6 +32,10 @@ pub struct PageCtx<'a> {
     pub toc: Vec<TocEntry<'a>>,
     /// The body has its own `<h1>`; else the template prints the title as the `<h1>`.
     pub has_h1: bool,
+    /// "Last updated" date from the front matter (`updated`, `lastmod` or `date`).
+    pub updated: Option<&'a str>,
+    /// Front-matter keys helpsite does not use (Zola's `[extra]`, Hugo's params), for templates.
+    pub extra: Option<&'a serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +100,8 @@ impl<'a> PageCtx<'a> {
             content: &rendered.html,
             toc,
             has_h1: rendered.has_h1,
+            updated: page.front.updated.as_deref(),
+            extra: Some(&page.front.extra),
         }
     }
 
@@ -110,6 +116,8 @@ impl<'a> PageCtx<'a> {
             content: "",
             toc: Vec::new(),
             has_h1: false,
+            updated: None,
+            extra: None,
         }
     }
 }

@@ -22,11 +22,14 @@ pub fn write_all(
     site: &SiteCtx<'_>,
     nav: &Nav,
 ) -> anyhow::Result<()> {
-    let not_found = top_level(site, nav, "Page not found", "404.html");
-    write_file(
-        &dir.join("404.html"),
-        render(theme, "404.html", &not_found)?.as_bytes(),
-    )?;
+    // A content `404.md` (mdBook's convention) is the 404 page: it is written as a page.
+    if !corpus.pages.iter().any(|p| p.url == "404.html") {
+        let not_found = top_level(site, nav, "Page not found", "404.html");
+        write_file(
+            &dir.join("404.html"),
+            render(theme, "404.html", &not_found)?.as_bytes(),
+        )?;
+    }
     write_print(dir, theme, corpus, rendered, site, nav)?;
     if let Some(base) = site.base_url {
         let urls = SitemapCtx {

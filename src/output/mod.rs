@@ -8,6 +8,7 @@ mod check;
 mod context;
 mod extras;
 mod nav;
+mod redirects;
 pub mod search;
 pub mod tested;
 mod theme;
@@ -21,7 +22,7 @@ use rayon::prelude::*;
 
 use crate::{Outcome, content::Corpus, markdown::RenderedPage};
 
-pub use check::broken_links;
+pub use check::{broken_link_errors, broken_links};
 use context::{Ctx, LinkCtx, PageCtx, SiteCtx};
 use nav::{Nav, root_prefix};
 use theme::{Theme, tera_error};
@@ -29,6 +30,9 @@ use theme::{Theme, tera_error};
 /// Checks the links, then writes the whole site to `out`. Broken links: listed on stderr,
 /// `Outcome::ChecksFailed`, and `out` untouched.
 pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::Result<Outcome> {
+    if !corpus.errors.is_empty() {
+        return Err(crate::content::InputErrors(corpus.errors.clone()).into());
+    }
     let broken = broken_links(corpus, rendered);
     if !broken.is_empty() {
         for message in &broken {
@@ -41,7 +45,12 @@ pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::
         );
         return Ok(Outcome::ChecksFailed);
     }
+    let redirects = redirects::list(corpus)?;
     let theme = Theme::load(&corpus.root)?;
+    let clashes = check::clashes(corpus, theme.assets.keys().map(String::as_str));
+    if !clashes.is_empty() {
+        return Err(crate::content::InputErrors(clashes).into());
+    }
     let sources = [corpus.root.join("content"), corpus.root.join("templates")];
     let staging = atomic::Staging::new(out, &[&sources[0], &sources[1]])?;
     let dir = staging.path();
@@ -51,6 +60,7 @@ pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::
     rendered
         .par_iter()
         .try_for_each(|r| write_page(dir, &theme, corpus, &site, &nav, r))?;
+    redirects::write(dir, &redirects)?;
     extras::write_all(dir, &theme, corpus, rendered, &site, &nav)?;
     write_assets(dir, &theme, corpus)?;
     staging.commit()?;
@@ -96,8 +106,8 @@ fn write_page(
         prev: r.page.checked_sub(1).and_then(link),
         next: link(r.page + 1),
     };
-    let html =
-        render(theme, "page.html", &ctx).with_context(|| page.source.display().to_string())?;
+    let template = page.front.template.as_deref().unwrap_or("page.html");
+    let html = render(theme, template, &ctx).with_context(|| page.source.display().to_string())?;
     write_file(&dir.join(&page.url), html.as_bytes())
 }
 

@@ -189,6 +189,7 @@ mod tests {
             pages,
             assets: vec![],
             drafts: vec![],
+            errors: vec![],
         }
     }
 

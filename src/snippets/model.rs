@@ -11,6 +11,8 @@ use super::{
     transcript::{self, Command},
 };
 
+use crate::config::{BareFences, SnippetPolicy};
+
 /// How a snippet is treated by the harness.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SnippetKind {
@@ -22,9 +24,13 @@ pub enum SnippetKind {
     Python,
     /// A config file written into the sandbox at `path` before the following snippets.
     File { path: String },
+    /// A language with a `[snippets.run]` runner (`js = "node"`): saved to a file and run
+    /// with the interpreter, checked for its status like a script.
+    Run { interpreter: String },
     /// Not run, for the stated reason (shown on the site and as an ignored test).
     Ignored { reason: String },
-    /// `text`: plain text, not code; neither run nor a test.
+    /// `text`: plain text, not code, and blocks of a `display_only` language (shown
+    /// highlighted as "example, not run"); neither run nor a test.
     Text,
 }
 
@@ -92,6 +98,11 @@ pub struct Origin<'a> {
     pub body: &'a str,
     /// The 1-based line of `file` where `body` starts.
     pub body_line: usize,
+    /// Byte offsets in `body` where its lines start (built once per page, so finding a fence's
+    /// source line costs no rescan of the page).
+    pub line_starts: &'a [usize],
+    /// The site's `[snippets]` policy, which decides how fences are classified.
+    pub policy: &'a SnippetPolicy,
 }
 
 impl Snippet {
@@ -126,7 +137,8 @@ impl Snippet {
         } else {
             let (lang, attrs, attr_text) =
                 fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
-            let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
+            let kind = classify(&lang, &attrs, &page.policy).map_err(|m| error(0, m))?;
+            let lang = if lang.is_empty() { "text".into() } else { lang };
             (lang, kind, attrs, attr_text)
         };
         if let SnippetKind::Console { commands } = &mut kind {
@@ -138,6 +150,8 @@ impl Snippet {
                 message: e.message,
             })?;
         }
+        let mut attrs = attrs;
+        attrs.timeout = attrs.timeout.or(page.policy.timeout);
         let test_name = name_of(page, section, &lang, &attrs, place);
         Ok(Snippet {
             file: page.file.to_path_buf(),
@@ -198,11 +212,30 @@ impl Snippet {
     }
 }
 
-/// Decides the kind from the language and attributes, rejecting combinations that make no sense.
-fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
-    let runnable = matches!(lang, "console" | "sh" | "bash" | "shell" | "python");
+/// Decides the kind from the language, the attributes and the site's `[snippets]` policy,
+/// rejecting combinations that make no sense.
+fn classify(lang: &str, attrs: &Attrs, policy: &SnippetPolicy) -> Result<SnippetKind, String> {
+    let runner = policy.run.get(lang);
+    let runnable =
+        matches!(lang, "console" | "sh" | "bash" | "shell" | "python") || runner.is_some();
     if lang.is_empty() {
-        return Err("code block without a language: say `text` for plain text".into());
+        if policy.bare_fences == BareFences::Text && *attrs == Attrs::default() {
+            return Ok(SnippetKind::Text);
+        }
+        return Err(
+            "code block without a language: say `text` for plain text (or set \
+                    `bare_fences = \"text\"` under [snippets] in helpsite.toml)"
+                .into(),
+        );
+    }
+    let display_only = policy.display_only.iter().any(|l| l == lang);
+    if display_only && attrs.file.is_none() && attrs.ignore.is_none() {
+        if attrs.status.is_some() || !attrs.answers.is_empty() {
+            return Err(format!(
+                "`{lang}` blocks are display_only (helpsite.toml): `status` and `answer` do not apply"
+            ));
+        }
+        return Ok(SnippetKind::Text);
     }
     if lang == "text" {
         if *attrs != Attrs::default() {
@@ -236,6 +269,9 @@ fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
         },
         ("sh" | "bash" | "shell", _) => SnippetKind::Script,
         ("python", _) => SnippetKind::Python,
+        (_, None) if runner.is_some() => SnippetKind::Run {
+            interpreter: runner.cloned().unwrap_or_default(),
+        },
         (_, None) => {
             return Err(format!(
                 "`{lang}` blocks are not run: add `{{file=PATH}}` to write it into the sandbox, \
@@ -258,9 +294,15 @@ fn name_of(page: &Origin<'_>, section: &str, lang: &str, attrs: &Attrs, place: u
 
 /// The text of source line `line` (1-based in the file), or "" when out of range.
 fn source_line<'a>(page: &Origin<'a>, line: usize) -> &'a str {
-    line.checked_sub(page.body_line)
-        .and_then(|i| page.body.lines().nth(i))
-        .unwrap_or("")
+    let Some(&start) = line
+        .checked_sub(page.body_line)
+        .and_then(|i| page.line_starts.get(i))
+    else {
+        return "";
+    };
+    let rest = &page.body[start..];
+    let end = rest.find('\n').unwrap_or(rest.len());
+    rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
 }
 
 /// 0-based byte offset of the fence characters in `text`, if it is a fence line.
@@ -288,11 +330,17 @@ mod tests {
     use super::*;
 
     fn page(body: &str) -> Origin<'_> {
+        // Leaked: test-only values that live as long as the test process.
+        let starts: Vec<usize> = std::iter::once(0)
+            .chain(body.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Origin {
             file: Path::new("content/guide/fix-it.md"),
             test_prefix: "guide::fix_it",
             body,
             body_line: 4,
+            line_starts: Box::leak(starts.into_boxed_slice()),
+            policy: Box::leak(Box::default()),
         }
     }
 

@@ -167,6 +167,7 @@ fn marks_fill_the_status_slots_of_shown_snippets() {
         html: html.clone(),
         headings: Vec::new(),
         links: Vec::new(),
+        anchors: Vec::new(),
         snippets: vec![hidden, shown, text],
         sections: Vec::new(),
         has_h1: true,
