@@ -80,7 +80,10 @@ pub fn snippet_html(snippet: &Snippet) -> String {
         let _ = escape_html_body_text(&mut html, reason);
     }
     html.push_str("</span><button type=\"button\" class=\"copy\" hidden>Copy</button></div>");
-    html.push_str("<pre class=\"code\"><code>");
+    // Focusable and named, so a keyboard can scroll a wide block (it scrolls inside itself).
+    html.push_str("<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"");
+    let _ = escape_html(&mut html, label);
+    html.push_str(" code\"><code>");
     html.push_str(&code_html(snippet, &text));
     html.push_str("</code></pre></div>\n");
     html
