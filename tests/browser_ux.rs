@@ -46,7 +46,10 @@ fn main() {
     let mut args = Arguments::from_args();
     args.test_threads = Some(1);
     let shared: Shared = Arc::new(Mutex::new(None));
-    let tests: [(&str, Test); 8] = [
+    let tests: [(&str, Test); 9] = [
+        ("marks_and_the_tested_page_link_both_ways", |w| {
+            Box::pin(marks_link_both_ways(w))
+        }),
         ("phone_every_page_fits_320px", |w| Box::pin(phone_fits(w))),
         ("phone_search_below_header_and_escape_closes_nav", |w| {
             Box::pin(phone_controls(w))
@@ -337,6 +340,68 @@ async fn phone_controls(w: &World) -> Result<()> {
         format!("no page has an 'On this page' contents (e.g. {guide:?})")
     })?;
     w.browser.assert_clean("phone controls").await
+}
+
+/// Every mark links to an entry that exists and says the same; every entry links back to a
+/// snippet that exists; every page with marks has one summary line.
+async fn marks_link_both_ways(w: &World) -> Result<()> {
+    w.viewport(1280, 900, false).await?;
+    let collect = "const out = [];
+        for (const a of document.querySelectorAll(arguments[0])) out.push([a.href, a.textContent.trim()]);
+        return [out, document.querySelectorAll('.page-marks').length, document.querySelectorAll('.snippet').length];";
+    let mut links: Vec<(String, String, String)> = Vec::new();
+    let mut problems = Vec::new();
+    for page in w.pages().into_iter().filter(|p| p != "print.html") {
+        w.open(&page).await?;
+        let found = w
+            .js(collect, json!([".snippet .snippet-mark[href]"]))
+            .await?;
+        let marks = found[0].as_array().cloned().unwrap_or_default();
+        let (summaries, snippets) = (found[1].as_u64(), found[2].as_u64().unwrap_or(0));
+        if snippets > 0 && summaries != Some(1) {
+            problems.push(format!(
+                "{page}: {snippets} snippets, {summaries:?} summary lines"
+            ));
+        }
+        for m in marks {
+            let href = m[0].as_str().unwrap_or_default().to_string();
+            links.push((
+                page.clone(),
+                href,
+                m[1].as_str().unwrap_or_default().to_string(),
+            ));
+        }
+        let back = w
+            .js(collect, json!(["li[id^='t-'] > a[href*='#s-']"]))
+            .await?;
+        for b in back[0].as_array().cloned().unwrap_or_default() {
+            links.push((
+                page.clone(),
+                b[0].as_str().unwrap_or_default().to_string(),
+                String::new(),
+            ));
+        }
+    }
+    ensure(
+        links.iter().any(|l| l.1.contains("#t-")) && links.iter().any(|l| l.1.contains("#s-")),
+        || format!("marks or entries without links: {} links", links.len()),
+    )?;
+    for (from, href, text) in &links {
+        w.browser.session.goto(href).await?;
+        let target = w
+            .js(
+                "const e = document.getElementById(decodeURIComponent(location.hash.slice(1)));
+                 return e && (e.matches('.snippet') || e.textContent.includes(arguments[0]));",
+                json!([text]),
+            )
+            .await?;
+        if target != json!(true) {
+            problems.push(format!(
+                "{from}: {href} (mark {text:?}) leads to no matching entry"
+            ));
+        }
+    }
+    no_problems("marks and entries", problems)
 }
 
 /// Emulates the OS colour scheme.
