@@ -73,7 +73,7 @@ fn main() {
         ("copy_button_copies_the_commands_only", |b, s, m| {
             Box::pin(copy_copies_commands(b, s, m))
         }),
-        ("theme_toggle_switches_and_persists", |b, s, m| {
+        ("theme_control_switches_and_persists", |b, s, m| {
             Box::pin(theme_toggle_persists(b, s, m))
         }),
         ("toc_links_scroll_to_their_headings", |b, s, m| {
@@ -274,7 +274,14 @@ async fn theme_toggle_persists(browser: &Browser, site: &Site, mode: Mode) -> Re
     open(browser, &url).await?;
     let look = "return [document.documentElement.dataset.theme, getComputedStyle(document.body).backgroundColor];";
     let before = s.js(look, json!([])).await?;
-    s.click(".theme-toggle").await?;
+    // The theme control offers auto, light and dark: pick the one not shown now.
+    s.js(
+        "const s = document.querySelector('.theme-select');
+         s.value = document.documentElement.dataset.theme === 'dark' ? 'light' : 'dark';
+         s.dispatchEvent(new Event('change'));",
+        json!([]),
+    )
+    .await?;
     let after = s.js(look, json!([])).await?;
     ensure(before[0] != after[0], || format!("theme stayed {before}"))?;
     ensure(before[1] != after[1], || {

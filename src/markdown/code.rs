@@ -87,15 +87,14 @@ pub fn snippet_html(snippet: &Snippet) -> String {
     html.push_str("\" data-snippet=\"");
     let _ = escape_html(&mut html, &snippet.test_name);
     html.push_str("\"><div class=\"snippet-bar\"><span class=\"snippet-label\">");
-    match &snippet.kind {
+    let label = match &snippet.kind {
         SnippetKind::File { path } => {
             html.push_str("written to ");
-            let _ = escape_html_body_text(&mut html, path);
+            path.as_str()
         }
-        _ => {
-            let _ = escape_html_body_text(&mut html, &snippet.lang);
-        }
-    }
+        _ => snippet.lang.as_str(),
+    };
+    let _ = escape_html_body_text(&mut html, label);
     html.push_str("</span><span class=\"snippet-status\">");
     if let Some(reason) = not_run_reason(snippet) {
         html.push_str("not run: ");
@@ -104,7 +103,10 @@ pub fn snippet_html(snippet: &Snippet) -> String {
         html.push_str("example, not run");
     }
     html.push_str("</span><button type=\"button\" class=\"copy\" hidden>Copy</button></div>");
-    html.push_str("<pre class=\"code\"><code>");
+    // Focusable and named, so a keyboard can scroll a wide block (it scrolls inside itself).
+    html.push_str("<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"");
+    let _ = escape_html(&mut html, label);
+    html.push_str(" code\"><code>");
     html.push_str(&code_html(snippet, &text));
     html.push_str("</code></pre></div>\n");
     html

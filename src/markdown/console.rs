@@ -41,8 +41,36 @@ fn push_output(html: &mut String, line: &str) {
         return;
     }
     html.push_str("<span class=\"out\">");
-    escape(html, &line.replace("[..]", "…"));
+    let mut text = String::with_capacity(line.len() + 8);
+    escape(&mut text, &line.replace("[..]", "…"));
+    html.push_str(&mark_placeholders(&text));
     html.push_str("</span>\n");
+}
+
+/// The redactions a transcript may use for what changes from run to run, and what each stands
+/// for (shown as a `<span class="placeholder">`, so a reader sees it is not literal output).
+const PLACEHOLDERS: [(&str, &str); 6] = [
+    ("[SHA7]", "an abbreviated commit id"),
+    ("[SHA]", "a commit id"),
+    ("[DATE]", "a date"),
+    ("[PORT]", "a port number"),
+    ("[ROOT]", "the folder the commands ran in"),
+    ("[HOME]", "the home folder"),
+];
+
+/// `escaped` (HTML) with each placeholder in a span that names what it stands for.
+fn mark_placeholders(escaped: &str) -> String {
+    if !escaped.contains('[') {
+        return escaped.to_string();
+    }
+    let mut out = escaped.to_string();
+    for (token, meaning) in PLACEHOLDERS {
+        out = out.replace(
+            token,
+            &format!("<span class=\"placeholder\" title=\"{meaning}\">{token}</span>"),
+        );
+    }
+    out
 }
 
 /// `? 128`: the expected exit status, for the harness only.
@@ -70,6 +98,21 @@ mod tests {
              <span class=\"out\">fatal: … denied</span>\n\
              <span class=\"out ellipsis\" title=\"more output\">…</span>\n\
              <span class=\"prompt\" aria-hidden=\"true\">$ </span><span class=\"cmd\">ls</span>\n"
+        );
+    }
+
+    #[test]
+    fn placeholders_are_marked() {
+        let html = render("$ git push\n   [SHA7]..[SHA7]  main -> main\n[ROOT]/x [SHAX]\n");
+        assert!(
+            html.contains(
+                "<span class=\"out\">   <span class=\"placeholder\" title=\"an abbreviated commit id\">[SHA7]</span>..<span class=\"placeholder\" title=\"an abbreviated commit id\">[SHA7]</span>  main -&gt; main</span>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("the folder the commands ran in\">[ROOT]</span>/x [SHAX]"),
+            "{html}"
         );
     }
 

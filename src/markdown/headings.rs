@@ -70,11 +70,12 @@ fn open_tag(tag: &str, id: &str, classes: &str) -> String {
     html
 }
 
-/// The permalink and `</h2>`.
+/// The permalink and `</h2>`. It is hidden from assistive technology and the tab order, so
+/// the heading's accessible name is its text alone (the table of contents links every heading).
 fn close_tag(tag: &str, id: &str) -> String {
     let mut html = String::from(" <a class=\"permalink\" href=\"#");
     let _ = escape_html(&mut html, id);
-    html.push_str("\" aria-label=\"Permalink to this section\">#</a></");
+    html.push_str("\" aria-hidden=\"true\" tabindex=\"-1\">#</a></");
     html.push_str(tag);
     html.push_str(">\n");
     html

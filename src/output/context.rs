@@ -15,6 +15,9 @@ pub struct SiteCtx<'a> {
     pub lang: &'a str,
     pub default_theme: ColorScheme,
     pub base_url: Option<&'a str>,
+    /// The path part of `base_url` (`/` for `https://help.example.com/`, `/docs/` for
+    /// `https://example.com/docs`): the 404 page's `<base>`, so it works at any depth.
+    pub base_path: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -28,6 +31,11 @@ pub struct PageCtx<'a> {
     pub edit_url: Option<String>,
     /// The rendered body (HTML; the template prints it with `| safe`).
     pub content: &'a str,
+    /// `content` split after its opening `<h1>` (when the body starts with one): `lead` is
+    /// that heading (or empty), `rest` what follows, so a template can put things under the
+    /// title (the default theme's "On this page" for narrow screens).
+    pub lead: &'a str,
+    pub rest: &'a str,
     /// Headings of level 2 and 3, for the table of contents.
     pub toc: Vec<TocEntry<'a>>,
     /// The body has its own `<h1>`; else the template prints the title as the `<h1>`.
@@ -70,6 +78,7 @@ impl<'a> SiteCtx<'a> {
             lang: &config.language,
             default_theme: config.theme.default,
             base_url: config.base_url.as_deref(),
+            base_path: config.base_url.as_deref().map(base_path),
         }
     }
 }
@@ -88,6 +97,7 @@ impl<'a> PageCtx<'a> {
                 text: &h.text,
             })
             .collect();
+        let (lead, rest) = split_lead(&rendered.html);
         PageCtx {
             title: &page.front.title,
             description: page.front.description.as_deref(),
@@ -98,6 +108,8 @@ impl<'a> PageCtx<'a> {
             },
             source,
             content: &rendered.html,
+            lead,
+            rest,
             toc,
             has_h1: rendered.has_h1,
             updated: page.front.updated.as_deref(),
@@ -114,10 +126,61 @@ impl<'a> PageCtx<'a> {
             source: String::new(),
             edit_url: None,
             content: "",
+            lead: "",
+            rest: "",
             toc: Vec::new(),
             has_h1: false,
             updated: None,
             extra: None,
         }
+    }
+}
+
+/// The path of a URL, ending in `/`: `https://h.example/docs` → `/docs/`.
+fn base_path(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme
+        .find('/')
+        .map_or("", |i| &after_scheme[i..])
+        .split(['?', '#'])
+        .next()
+        .unwrap_or("");
+    let path = path.trim_end_matches('/');
+    format!("{path}/")
+}
+
+/// `html` split after a leading `<h1>…</h1>`; `("", html)` when it does not start with one.
+fn split_lead(html: &str) -> (&str, &str) {
+    let start = html.len() - html.trim_start().len();
+    if !html[start..].starts_with("<h1") {
+        return ("", html);
+    }
+    match html[start..].find("</h1>") {
+        Some(end) => html.split_at(start + end + "</h1>".len()),
+        None => ("", html),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{base_path, split_lead};
+
+    #[test]
+    fn base_paths() {
+        assert_eq!(base_path("https://help.example.com/"), "/");
+        assert_eq!(base_path("https://help.example.com"), "/");
+        assert_eq!(base_path("https://example.com/docs"), "/docs/");
+        assert_eq!(base_path("https://example.com/a/b/?x#y"), "/a/b/");
+    }
+
+    #[test]
+    fn the_lead_is_a_leading_h1_only() {
+        let html = "<h1 id=\"t\">T <a>#</a></h1>\n<p>x</p><h1>again</h1>";
+        assert_eq!(
+            split_lead(html),
+            ("<h1 id=\"t\">T <a>#</a></h1>", "\n<p>x</p><h1>again</h1>")
+        );
+        assert_eq!(split_lead("<p>x</p><h1>T</h1>"), ("", "<p>x</p><h1>T</h1>"));
+        assert_eq!(split_lead(""), ("", ""));
     }
 }

@@ -8,6 +8,7 @@ mod check;
 mod context;
 mod extras;
 mod nav;
+mod print;
 mod redirects;
 pub mod search;
 pub mod tested;

@@ -10,7 +10,7 @@ use crate::content::{Corpus, FrontMatter, Page};
 use crate::markdown::{Heading, RenderedPage, SectionText};
 use crate::snippets::SnippetKind;
 
-use super::verify::{Mark, Marks};
+use super::verify::{Mark, Marks, entry_id, snippet_id};
 
 /// The page's source name (no file has it; `generated` pages are never read).
 pub const REL: &str = "how-this-guide-is-tested.md";
@@ -119,8 +119,10 @@ fn latest_run(out: &mut Out, marks: &Marks, rows: &[Row]) {
             report.profile, report.as_of
         ),
         format!(
-            "{} snippets verified, {} failing, {} not verified or not run.",
+            "{} snippets verified with output as shown, {} errors reproduced, {} failing, {} \
+             not verified or not run.",
             count("verified"),
+            count("reproduced"),
             count("failing"),
             count("not-run")
         ),
@@ -174,12 +176,20 @@ fn every_snippet(out: &mut Out, rows: &[Row]) {
         } else {
             ""
         };
+        // Both ways: each entry has an id the snippet's mark links to, and links back to the
+        // snippet on its page (a setup snippet is not shown there: its page, then).
+        let back = match row.hidden {
+            true => esc(&row.page_url),
+            false => format!("{}#{}", esc(&row.page_url), snippet_id(&row.name)),
+        };
         let _ = writeln!(
             out.html,
-            "<li><code>{}</code> <small>{}{setup}</small><br>{}</li>",
+            "<li id=\"{}\"><a href=\"{back}\"><code>{}</code></a> <small>{}{setup}</small><br>{}<br><small class=\"mark-detail\">{}</small></li>",
+            entry_id(&row.name),
             esc(&row.name),
             esc(&row.place),
-            row.mark.html()
+            row.mark.html(),
+            esc(&row.mark.detail()),
         );
     }
     out.html.push_str("</ul>\n");
@@ -225,7 +235,7 @@ impl Out {
     fn code(&mut self, text: &str) {
         let _ = writeln!(
             self.html,
-            "<pre class=\"code\"><code>{}</code></pre>",
+            "<pre class=\"code\" tabindex=\"0\"><code>{}</code></pre>",
             esc(text)
         );
     }

@@ -26,6 +26,11 @@ pub enum Mark {
         date: String,
         git_version: String,
     },
+    /// Passed, and the snippet expects a failure (`status=N`, `? N`): the error was reproduced.
+    Reproduced {
+        date: String,
+        git_version: String,
+    },
     Failing {
         date: String,
         git_version: String,
@@ -91,7 +96,12 @@ impl Marks {
             (_, Some(reason)) | (SnippetKind::Ignored { reason }, None) => {
                 Some(not_run(&format!("not run: {reason}")))
             }
-            _ => Some(self.mark_by_name(&snippet.test_name, hash)),
+            _ => Some(match self.mark_by_name(&snippet.test_name, hash) {
+                Mark::Verified { date, git_version } if expects_failure(snippet) => {
+                    Mark::Reproduced { date, git_version }
+                }
+                mark => mark,
+            }),
         }
     }
 
@@ -126,6 +136,35 @@ impl Marks {
     }
 }
 
+/// Whether the snippet shows a failure on purpose: a non-zero `status=` or `? N`.
+fn expects_failure(snippet: &Snippet) -> bool {
+    snippet.attrs.status.is_some_and(|s| s != 0)
+        || matches!(&snippet.kind, SnippetKind::Console { commands } if commands.iter().any(|c| c.status != 0))
+}
+
+/// The "How this guide is tested" page, from the site root (see `output::tested`).
+pub const TESTED_URL: &str = "how-this-guide-is-tested.html";
+
+/// The id of a snippet's entry on "How this guide is tested".
+pub fn entry_id(test_name: &str) -> String {
+    format!("t-{}", safe_id(test_name))
+}
+
+/// The id of a shown snippet on its own page.
+pub fn snippet_id(test_name: &str) -> String {
+    format!("s-{}", safe_id(test_name))
+}
+
+/// `page::section::name` as an id that needs no escaping in CSS or URLs.
+fn safe_id(name: &str) -> String {
+    name.chars()
+        .map(|c| match c {
+            'a'..='z' | 'A'..='Z' | '0'..='9' | '-' | '_' => c,
+            _ => '-',
+        })
+        .collect()
+}
+
 fn not_run(reason: &str) -> Mark {
     Mark::NotRun {
         reason: reason.to_string(),
@@ -147,8 +186,15 @@ impl Mark {
     /// The words on the badge.
     pub fn label(&self) -> String {
         match self {
-            Mark::Verified { date, git_version } => format!("verified {date}, git {git_version}"),
-            Mark::Failing { date, .. } => format!("failing in the run of {date}"),
+            Mark::Verified { date, git_version } => {
+                format!("output as shown, verified {date} with git {git_version}")
+            }
+            Mark::Reproduced { date, git_version } => {
+                format!("this error was reproduced {date} with git {git_version}")
+            }
+            Mark::Failing {
+                date, git_version, ..
+            } => format!("failing in the run of {date} with git {git_version}"),
             Mark::NotRun { reason } => reason.clone(),
         }
     }
@@ -159,6 +205,10 @@ impl Mark {
             Mark::Verified { date, git_version } => format!(
                 "Ran against the mock remote on {date} with git {git_version} and printed what \
                  is shown."
+            ),
+            Mark::Reproduced { date, git_version } => format!(
+                "Ran against the mock remote on {date} with git {git_version} and failed as \
+                 shown: this is the error you see, not a command that works."
             ),
             Mark::Failing {
                 reason,
@@ -184,6 +234,7 @@ impl Mark {
     pub fn class(&self) -> &'static str {
         match self {
             Mark::Verified { .. } => "verified",
+            Mark::Reproduced { .. } => "reproduced",
             Mark::Failing { .. } => "failing",
             Mark::NotRun { .. } => "not-run",
         }
@@ -192,16 +243,36 @@ impl Mark {
     /// The badge: a short line of text (the icon is decoration only), in the snippet's bar,
     /// outside the code, so copying the code never copies it.
     pub fn html(&self) -> String {
+        format!(
+            "<span class=\"snippet-mark snippet-mark-{}\" title=\"{}\">{}</span>",
+            self.class(),
+            escape(&self.detail()),
+            self.inner(),
+        )
+    }
+
+    /// The badge as a link (to the snippet's entry on "How this guide is tested", where the
+    /// detail is written out).
+    pub fn link(&self, href: &str) -> String {
+        format!(
+            "<a class=\"snippet-mark snippet-mark-{}\" href=\"{}\" title=\"{}\">{}</a>",
+            self.class(),
+            escape(href),
+            escape(&self.detail()),
+            self.inner(),
+        )
+    }
+
+    fn inner(&self) -> String {
         let icon = match self {
             Mark::Verified { .. } => "✓",
+            Mark::Reproduced { .. } => "↻",
             Mark::Failing { .. } => "✗",
             Mark::NotRun { .. } => "○",
         };
         format!(
-            "<span class=\"snippet-mark snippet-mark-{}\" title=\"{}\"><span aria-hidden=\"true\">{icon} </span>{}</span>",
-            self.class(),
-            escape(&self.detail()),
-            escape(&self.label()),
+            "<span aria-hidden=\"true\">{icon} </span>{}",
+            escape(&self.label())
         )
     }
 }
@@ -212,14 +283,13 @@ const SLOT_OPEN: &str = "<span class=\"snippet-status\">";
 /// the snippet's `data-snippet="NAME"`; see `markdown::code`).
 pub fn apply(marks: &Marks, pages: &mut [RenderedPage]) {
     for page in pages {
+        let mut shown = Vec::new();
+        let root = page.snippets.first().map(root_of).unwrap_or_default();
         let mut from = 0;
         // Ignored snippets already say "not run: REASON" in their slot (markdown::code).
-        let marked = |s: &&Snippet| {
-            !s.attrs.hidden
-                && s.attrs.ignore.is_none()
-                && !matches!(s.kind, SnippetKind::Ignored { .. })
-        };
-        for snippet in page.snippets.iter().filter(marked) {
+        let ignored =
+            |s: &Snippet| s.attrs.ignore.is_some() || matches!(s.kind, SnippetKind::Ignored { .. });
+        for snippet in page.snippets.iter().filter(|s| !s.attrs.hidden) {
             let Some(mark) = marks.mark(snippet, &snippet.hash()) else {
                 continue;
             };
@@ -227,6 +297,15 @@ pub fn apply(marks: &Marks, pages: &mut [RenderedPage]) {
             let Some(at) = page.html[from..].find(&anchor).map(|i| i + from) else {
                 continue;
             };
+            // Every shown snippet gets the id its entry on "How this guide is tested" links to.
+            let id = format!("id=\"{}\" ", snippet_id(&snippet.test_name));
+            page.html.insert_str(at, &id);
+            let at = at + id.len();
+            from = at;
+            if ignored(snippet) {
+                shown.push(mark);
+                continue;
+            }
             let Some(open) = page.html[at..]
                 .find(SLOT_OPEN)
                 .map(|i| i + at + SLOT_OPEN.len())
@@ -236,11 +315,80 @@ pub fn apply(marks: &Marks, pages: &mut [RenderedPage]) {
             let Some(close) = page.html[open..].find("</span>").map(|i| i + open) else {
                 continue;
             };
-            let badge = mark.html();
+            let href = format!("{root}{TESTED_URL}#{}", entry_id(&snippet.test_name));
+            let badge = mark.link(&href);
             page.html.replace_range(open..close, &badge);
             from = open + badge.len();
+            shown.push(mark);
+        }
+        if let Some(line) = summary(marks, &shown, &root) {
+            let at = after_leading_h1(&page.html);
+            page.html.insert_str(at, &line);
         }
     }
+}
+
+/// `../` per folder between the site root and the page of `snippet` (its URL mirrors its
+/// source path: `content/guide/fix.md` → `guide/fix.html`).
+fn root_of(snippet: &Snippet) -> String {
+    let depth = snippet.file.components().count().saturating_sub(2);
+    "../".repeat(depth)
+}
+
+/// One line for the top of a page: how many of its snippets are in which state, from which
+/// run, with a link to "How this guide is tested".
+fn summary(marks: &Marks, shown: &[Mark], root: &str) -> Option<String> {
+    if shown.is_empty() {
+        return None;
+    }
+    let count = |class: &str| shown.iter().filter(|m| m.class() == class).count();
+    let parts: Vec<String> = [
+        ("verified", "with output as shown", "with output as shown"),
+        ("reproduced", "error reproduced", "errors reproduced"),
+        ("failing", "failing", "failing"),
+        (
+            "not-run",
+            "not verified or not run",
+            "not verified or not run",
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(class, one, many)| match count(class) {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
+    })
+    .collect();
+    let run = match marks.report() {
+        Some(r) => format!(
+            " (run of {} with git {})",
+            run_date(&r.generated),
+            r.git_version
+        ),
+        None => " (no test report)".to_string(),
+    };
+    let snippets = if shown.len() == 1 {
+        "snippet"
+    } else {
+        "snippets"
+    };
+    Some(format!(
+        "<p class=\"page-marks\">This page's {} {snippets}: {}{}. <a href=\"{root}{TESTED_URL}\">How this guide is tested</a></p>\n",
+        shown.len(),
+        escape(&parts.join(", ")),
+        escape(&run),
+    ))
+}
+
+/// Where a page's own `<h1>…</h1>` ends when the body starts with one, else 0.
+fn after_leading_h1(html: &str) -> usize {
+    let start = html.len() - html.trim_start().len();
+    if !html[start..].starts_with("<h1") {
+        return 0;
+    }
+    html[start..]
+        .find("</h1>")
+        .map_or(0, |end| start + end + "</h1>".len())
 }
 
 fn escape(text: &str) -> String {

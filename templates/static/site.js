@@ -1,45 +1,67 @@
-/* helpsite: theme toggle, phone navigation toggle and copy buttons. No dependencies, no requests. */
+/* helpsite: theme control (auto, light, dark), phone navigation toggle and copy buttons. No dependencies, no requests. */
 (function () {
   "use strict";
   var root = document.documentElement;
 
-  function setTheme(theme, remember) {
-    root.setAttribute("data-theme", theme);
-    if (remember) {
-      try { localStorage.setItem("helpsite-theme", theme); } catch (e) { /* private mode */ }
-    }
-    var button = document.querySelector(".theme-toggle");
-    if (button) button.setAttribute("aria-pressed", theme === "dark" ? "true" : "false");
-  }
-
+  /* The reader's choice: "light", "dark" or "auto" (follow the OS); none stored: the site default. */
   function storedTheme() {
     try { return localStorage.getItem("helpsite-theme"); } catch (e) { return null; }
   }
 
+  function choice() {
+    var t = storedTheme();
+    if (t !== "light" && t !== "dark" && t !== "auto") t = root.getAttribute("data-default-theme");
+    return t === "light" || t === "dark" ? t : "auto";
+  }
+
+  function osTheme() {
+    return window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+
+  function applyTheme() {
+    var c = choice();
+    root.setAttribute("data-theme", c === "auto" ? osTheme() : c);
+    var select = document.querySelector(".theme-select");
+    if (select) select.value = c;
+  }
+
   function initTheme() {
-    var button = document.querySelector(".theme-toggle");
-    setTheme(root.getAttribute("data-theme") || "light", false);
-    if (button) {
-      button.addEventListener("click", function () {
-        setTheme(root.getAttribute("data-theme") === "dark" ? "light" : "dark", true);
+    var select = document.querySelector(".theme-select");
+    applyTheme();
+    if (select) {
+      select.addEventListener("change", function () {
+        try { localStorage.setItem("helpsite-theme", select.value); } catch (e) { /* private mode */ }
+        applyTheme();
       });
     }
     var query = window.matchMedia && matchMedia("(prefers-color-scheme: dark)");
-    if (query && query.addEventListener) {
-      query.addEventListener("change", function (e) {
-        var fixed = storedTheme() || root.getAttribute("data-default-theme");
-        if (fixed !== "light" && fixed !== "dark") setTheme(e.matches ? "dark" : "light", false);
-      });
-    }
+    if (query && query.addEventListener) query.addEventListener("change", applyTheme);
+  }
+
+  /* Says `text` through the page's live region (screen readers announce it). */
+  function announce(text) {
+    var region = document.getElementById("announce");
+    if (!region) return;
+    region.textContent = "";
+    setTimeout(function () { region.textContent = text; }, 50);
   }
 
   function initNav() {
     var button = document.querySelector(".nav-toggle");
     if (!button) return;
-    button.addEventListener("click", function () {
-      var open = document.body.classList.toggle("nav-open");
+    function show(open) {
+      document.body.classList.toggle("nav-open", open);
       button.setAttribute("aria-expanded", open ? "true" : "false");
       button.setAttribute("aria-label", open ? "Hide navigation" : "Show navigation");
+    }
+    button.addEventListener("click", function () {
+      show(!document.body.classList.contains("nav-open"));
+    });
+    /* Escape closes the open navigation and gives the focus back to its button. */
+    document.addEventListener("keydown", function (e) {
+      if (e.key !== "Escape" || !document.body.classList.contains("nav-open")) return;
+      show(false);
+      button.focus();
     });
   }
 
@@ -80,8 +102,10 @@
         var snippet = button.closest(".snippet");
         copyText(snippetText(snippet)).then(function () {
           button.textContent = "Copied";
+          announce("Copied to the clipboard");
         }, function () {
           button.textContent = "Copy failed";
+          announce("Copy failed");
         }).then(function () {
           setTimeout(function () { button.textContent = "Copy"; }, 1500);
         });
@@ -89,7 +113,16 @@
     });
   }
 
+  /* A code block that scrolls sideways must take the keyboard focus to be scrolled; the
+     snippets' own blocks already can, this covers any other <pre>. */
+  function initScrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll("pre:not([tabindex])"), function (pre) {
+      if (pre.scrollWidth > pre.clientWidth) pre.setAttribute("tabindex", "0");
+    });
+  }
+
   initTheme();
   initNav();
   initCopy();
+  initScrollers();
 })();

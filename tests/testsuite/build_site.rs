@@ -240,9 +240,19 @@ fn links_are_rewritten_and_relative() {
     ] {
         let html = read(&out, file);
         for needle in ["href=\"/", "src=\"/", "http://", "https://fonts", "cdn"] {
+            // The 404 page is served at any missing address: its URLs start from base_url's path.
+            if file == "404.html" && needle.ends_with('/') {
+                continue;
+            }
             assert!(!html.contains(needle), "{file} has {needle}");
         }
     }
+    let not_found = read(&out, "404.html");
+    assert!(not_found.contains("<base href=\"/docs/\">"), "{not_found}");
+    assert!(
+        not_found.contains("href=\"/docs/index.html\""),
+        "{not_found}"
+    );
 }
 
 #[test]
@@ -253,7 +263,7 @@ fn page_chrome_config_and_theme() {
     assert!(html.contains("<title>Fix the push · Basic Help</title>"));
     assert!(html.contains("<a class=\"skip-link\" href=\"#main\">"));
     assert!(html.contains("<main id=\"main\""));
-    assert!(html.contains("class=\"theme-toggle\" aria-label=\"Dark theme\""));
+    assert!(html.contains("<select class=\"theme-select\">"));
     assert!(html.contains(
         "<a href=\"https://example.com/edit/main/content/guide/fix.md\">Edit this page</a>"
     ));
@@ -304,7 +314,7 @@ fn sitemap_and_print_page() {
         .find("id=\"p4-push-with-a-token\"")
         .expect("ids prefixed per page");
     let b = print.find("<h1>Nested page</h1>").unwrap();
-    let c = print.find("The API").unwrap();
+    let c = b + print[b..].find("The API").unwrap();
     assert!(b < a && a < c, "reading order");
     assert!(
         print.contains("href=\"#p4-push-with-a-token\""),

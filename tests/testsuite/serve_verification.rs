@@ -54,7 +54,7 @@ fn snippets_show_their_verdicts_and_go_stale_when_edited() {
     let report = write_report(site.path(), &[("::push", "passed"), ("::status", "failed")]);
     let (home, tested) = build(site.path(), &report);
     assert!(home.contains("snippet-mark-verified"), "{home}");
-    assert!(home.contains("verified 2026-11-28, git 2.47.3"));
+    assert!(home.contains("output as shown, verified 2026-11-28 with git 2.47.3"));
     assert!(home.contains("failing in the run of 2026-11-28"));
     assert!(home.contains("not run: shows a file the reader edits"));
     for name in ["index::pushing::push", "index::pushing::status"] {

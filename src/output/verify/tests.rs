@@ -173,17 +173,53 @@ fn marks_fill_the_status_slots_of_shown_snippets() {
         has_h1: true,
     }];
     apply(&Marks::from_report(report), &mut pages);
-    let expected = html.replacen(
-        "<span class=\"snippet-status\"></span>",
-        &format!(
-            "<span class=\"snippet-status\">{}</span>",
-            Mark::Verified {
-                date: "2026-11-28".into(),
-                git_version: "2.47.3".into()
-            }
-            .html()
-        ),
-        1,
+    let verified = Mark::Verified {
+        date: "2026-11-28".into(),
+        git_version: "2.47.3".into(),
+    };
+    let link = "../how-this-guide-is-tested.html";
+    let expected = html
+        .replacen(
+            "<span class=\"snippet-status\"></span>",
+            &format!(
+                "<span class=\"snippet-status\">{}</span>",
+                verified.link(&format!("{link}#t-guide--fix--push"))
+            ),
+            1,
+        )
+        .replacen(
+            "class=\"snippet\" data-snippet=\"guide::fix::push\"",
+            "class=\"snippet\" id=\"s-guide--fix--push\" data-snippet=\"guide::fix::push\"",
+            1,
+        );
+    let summary = format!(
+        "<p class=\"page-marks\">This page's 1 snippet: 1 with output as shown (run of \
+         2026-11-28 with git 2.47.3). <a href=\"{link}\">How this guide is tested</a></p>\n"
     );
-    assert_eq!(pages[0].html, expected);
+    assert_eq!(pages[0].html, format!("{summary}{expected}"));
+}
+
+#[test]
+fn an_expected_failure_that_passed_was_reproduced() {
+    let mut failing = snippet(
+        "guide::fix::push",
+        SnippetKind::Console {
+            commands: Vec::new(),
+        },
+    );
+    failing.attrs.status = Some(128);
+    let mut report = report();
+    report.snippets[0].hash = failing.hash();
+    let mark = Marks::from_report(report).mark(&failing, &failing.hash());
+    let Some(mark) = mark else { panic!("no mark") };
+    assert_eq!(mark.class(), "reproduced");
+    assert!(
+        mark.label()
+            .starts_with("this error was reproduced 2026-11-28 with git 2.47.3")
+    );
+    assert!(
+        !mark.html().contains('✓'),
+        "not a works tick: {}",
+        mark.html()
+    );
 }
