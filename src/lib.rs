@@ -13,9 +13,11 @@
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod harness;
 pub mod markdown;
 pub mod output;
 pub mod remote;
+pub mod report;
 pub mod serve;
 pub mod site;
 pub mod snippets;

@@ -9,8 +9,10 @@ use rayon::prelude::*;
 use crate::{
     Outcome,
     content::{self, Corpus},
+    harness::Suite,
     markdown::{self, RenderedPage},
     output,
+    remote::Scenario,
     snippets::FenceError,
 };
 
@@ -90,6 +92,24 @@ impl Site {
         } else {
             Err(FenceErrors(errors).into())
         }
+    }
+
+    /// The scenario the snippets' mock remotes start from: `helpsite.toml`'s `[remote]` table,
+    /// or the built-in one.
+    pub fn scenario(&self) -> anyhow::Result<Scenario> {
+        let file = self.corpus.root.join("helpsite.toml");
+        match &self.corpus.config.remote {
+            Some(table) => Scenario::from_toml_table(table, &file),
+            None => Ok(Scenario::default()),
+        }
+    }
+
+    /// Renders the site and chains its snippets for the harness, with `scenario` (else the
+    /// site's own, [`Site::scenario`]).
+    pub fn suite(&self, scenario: Option<Scenario>) -> anyhow::Result<Suite> {
+        let rendered = self.render()?;
+        let own = self.scenario()?;
+        Suite::new(&self.corpus, &rendered, scenario.unwrap_or(own))
     }
 
     /// Marks every snippet from a test report (verified, failing, not run) and adds the

@@ -12,15 +12,14 @@ use std::{
 };
 
 use anyhow::Context as _;
-use rayon::prelude::*;
 
 use crate::{
     Outcome,
+    harness::{self, Observer, Run, SnippetResult, Suite, Verdict, overwrite},
     remote::Scenario,
-    snippets::{
-        Snippet, SnippetResult, Suite, Verdict, overwrite,
-        report::{Entry, Report},
-    },
+    report::Report,
+    site::Site,
+    snippets::Snippet,
 };
 
 #[derive(Debug, clap::Args)]
@@ -43,11 +42,10 @@ pub struct Args {
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    crate::snippets::cleanup::on_interrupt();
-    let mut suite = Suite::load(&args.root)?;
-    if let Some(path) = &args.scenario {
-        suite.set_scenario(Scenario::load(path)?);
-    }
+    crate::harness::cleanup::on_interrupt();
+    let site = Site::load(&args.root)?;
+    let scenario = args.scenario.as_deref().map(Scenario::load).transpose()?;
+    let suite = site.suite(scenario)?;
     let selected: Vec<usize> = (0..suite.snippets.len())
         .filter(|&i| {
             args.filter
@@ -55,83 +53,89 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
                 .is_none_or(|f| suite.snippets[i].test_name.contains(f.as_str()))
         })
         .collect();
-    let results = run_all(&suite, &selected);
-    crate::snippets::cleanup::exit_if_interrupted();
+    let run = harness::run(&suite, &selected, &Terminal::new(started));
+    crate::harness::cleanup::exit_if_interrupted();
     suite.shutdown();
-    let failed = print_results(&suite, &results);
-    print_summary(&results, started);
     if let Some(path) = &args.report {
-        write_report(&suite, &results, path)?;
+        write_report(&suite, &run, path)?;
     }
     if args.overwrite {
-        overwrite_failures(&suite, &args.root, &results)?;
+        overwrite_failures(&suite, &args.root, &run)?;
     }
-    Ok(if failed == 0 {
+    Ok(if run.count(Verdict::Failed) == 0 {
         Outcome::Success
     } else {
         Outcome::ChecksFailed
     })
 }
 
-/// Runs the selected snippets, chains in parallel, each chain's snippets in order.
-fn run_all(suite: &Suite, selected: &[usize]) -> Vec<(usize, SnippetResult)> {
-    let mut groups: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
-    for &i in selected {
-        groups.entry(suite.chain_of(i)).or_default().push(i);
-    }
-    let total = selected.len();
-    let done = AtomicUsize::new(0);
-    let tty = std::io::stderr().is_terminal();
-    let mut results: Vec<(usize, SnippetResult)> = groups
-        .into_par_iter()
-        .flat_map_iter(|(_, members)| {
-            members
-                .into_iter()
-                .map(|i| {
-                    let result = suite.run(i);
-                    let n = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    if tty {
-                        let name = &suite.snippets[i].test_name;
-                        eprint!("\r\x1b[2K[{n}/{total}] {name}");
-                        let _ = std::io::stderr().flush();
-                    }
-                    (i, result)
-                })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    if tty && total > 0 {
-        eprint!("\r\x1b[2K");
-    }
-    results.sort_by_key(|(i, _)| *i);
-    results
+/// What `helpsite test` shows: a progress line on a terminal while snippets run, then one line
+/// per snippet, every failure in full and a summary.
+struct Terminal {
+    started: Instant,
+    done: AtomicUsize,
+    total: AtomicUsize,
+    tty: bool,
 }
 
-/// Prints one line per snippet and every failure in full; returns the number of failures.
-fn print_results(suite: &Suite, results: &[(usize, SnippetResult)]) -> usize {
+impl Terminal {
+    fn new(started: Instant) -> Terminal {
+        Terminal {
+            started,
+            done: AtomicUsize::new(0),
+            total: AtomicUsize::new(0),
+            tty: std::io::stderr().is_terminal(),
+        }
+    }
+}
+
+impl Observer for Terminal {
+    fn started(&self, total: usize) {
+        self.total.store(total, Ordering::Relaxed);
+    }
+
+    fn finished(&self, _index: usize, snippet: &Snippet, _result: &SnippetResult) {
+        let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.tty {
+            let total = self.total.load(Ordering::Relaxed);
+            eprint!("\r\x1b[2K[{n}/{total}] {}", snippet.test_name);
+            let _ = std::io::stderr().flush();
+        }
+    }
+
+    fn ended(&self, suite: &Suite, run: &Run) {
+        if self.tty && !run.results.is_empty() {
+            eprint!("\r\x1b[2K");
+        }
+        print_results(suite, run);
+        print_summary(run, self.started);
+    }
+}
+
+/// Prints one line per snippet and every failure in full.
+fn print_results(suite: &Suite, run: &Run) {
     let mut failures = Vec::new();
-    for (i, result) in results {
+    for (i, result) in &run.results {
         let name = &suite.snippets[*i].test_name;
-        match &result.verdict {
+        let reason = result.reason.as_deref().unwrap_or_default();
+        match result.verdict {
             Verdict::Passed => println!("test {name} ... ok"),
-            Verdict::Ignored(reason) => println!("test {name} ... ignored, {reason}"),
-            Verdict::Failed(message) => {
+            Verdict::Ignored => println!("test {name} ... ignored, {reason}"),
+            Verdict::Failed => {
                 println!("test {name} ... FAILED");
-                failures.push((name, message));
+                failures.push((name, reason));
             }
         }
     }
     for (name, message) in &failures {
         println!("\n---- {name} ----\n{message}");
     }
-    failures.len()
 }
 
-fn print_summary(results: &[(usize, SnippetResult)], started: Instant) {
-    let count = |f: fn(&Verdict) -> bool| results.iter().filter(|(_, r)| f(&r.verdict)).count();
-    let passed = count(|v| *v == Verdict::Passed);
-    let failed = count(|v| matches!(v, Verdict::Failed(_)));
-    let ignored = count(|v| matches!(v, Verdict::Ignored(_)));
+fn print_summary(run: &Run, started: Instant) {
+    let passed = run.count(Verdict::Passed);
+    let failed = run.count(Verdict::Failed);
+    let ignored = run.count(Verdict::Ignored);
     let word = if failed == 0 { "ok" } else { "FAILED" };
     println!(
         "\nsnippets: {word}. {passed} passed; {failed} failed; {ignored} ignored; finished in {:.2}s",
@@ -139,34 +143,27 @@ fn print_summary(results: &[(usize, SnippetResult)], started: Instant) {
     );
 }
 
-fn write_report(
-    suite: &Suite,
-    results: &[(usize, SnippetResult)],
-    path: &std::path::Path,
-) -> anyhow::Result<()> {
+fn write_report(suite: &Suite, run: &Run, path: &std::path::Path) -> anyhow::Result<()> {
     let scenario = suite.scenario();
     let profile = format!("{:?}", scenario.profile).to_lowercase();
     let as_of = match scenario.as_of {
         Some(as_of) => as_of.date.to_string(),
         None => crate::remote::scenario::now_utc().date().to_string(),
     };
-    let entries = results
+    let entries = run
+        .results
         .iter()
-        .map(|(i, r)| Entry::new(&suite.snippets[*i], r))
+        .map(|(i, r)| r.entry(&suite.snippets[*i]))
         .collect();
     Report::new(&profile, &as_of, entries)
         .write(path)
         .context("writing the snippet report")
 }
 
-fn overwrite_failures(
-    suite: &Suite,
-    root: &std::path::Path,
-    results: &[(usize, SnippetResult)],
-) -> anyhow::Result<()> {
+fn overwrite_failures(suite: &Suite, root: &std::path::Path, run: &Run) -> anyhow::Result<()> {
     let mut by_file: BTreeMap<PathBuf, Vec<(&Snippet, &[_])>> = BTreeMap::new();
-    for (i, result) in results {
-        if matches!(result.verdict, Verdict::Failed(_)) && !result.rewrites.is_empty() {
+    for (i, result) in &run.results {
+        if result.verdict == Verdict::Failed && !result.rewrites.is_empty() {
             let snippet = &suite.snippets[*i];
             by_file
                 .entry(root.join(&snippet.file))

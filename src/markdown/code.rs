@@ -88,7 +88,7 @@ pub fn snippet_html(snippet: &Snippet) -> String {
 
 fn code_html(snippet: &Snippet, text: &str) -> String {
     match &snippet.kind {
-        SnippetKind::Console => console::render(text),
+        SnippetKind::Console { .. } => console::render(text),
         SnippetKind::Text => escaped(text),
         _ => highlight::highlight(&snippet.lang, text).unwrap_or_else(|| escaped(text)),
     }
@@ -102,7 +102,7 @@ fn escaped(text: &str) -> String {
 
 fn kind_class(kind: &SnippetKind) -> &'static str {
     match kind {
-        SnippetKind::Console => "console",
+        SnippetKind::Console { .. } => "console",
         SnippetKind::Script => "script",
         SnippetKind::Python => "python",
         SnippetKind::File { .. } => "file",

@@ -11,7 +11,7 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::markdown::RenderedPage;
-use crate::snippets::report::Report;
+use crate::report::{Report, Verdict};
 use crate::snippets::{Snippet, SnippetKind};
 
 /// Where `helpsite build` and `helpsite serve` look for the report when not told:
@@ -111,18 +111,17 @@ impl Marks {
         }
         let git_version = report.git_version.clone();
         let reason = entry.reason.clone();
-        match entry.verdict.as_str() {
-            "passed" => Mark::Verified { date, git_version },
-            "failed" => Mark::Failing {
+        match entry.verdict {
+            Verdict::Passed => Mark::Verified { date, git_version },
+            Verdict::Failed => Mark::Failing {
                 date,
                 git_version,
                 reason,
             },
-            "ignored" => not_run(&format!(
+            Verdict::Ignored => not_run(&format!(
                 "not run: {}",
                 reason.as_deref().unwrap_or("ignored")
             )),
-            other => not_run(&format!("the report says `{other}`")),
         }
     }
 }

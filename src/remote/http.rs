@@ -38,7 +38,12 @@ pub async fn handle(st: Arc<State>, profile: Profile, req: Request<Incoming>) ->
         .path_and_query()
         .map_or_else(|| req.uri().to_string(), |p| p.to_string());
     let user = basic_auth(req.headers()).ok().flatten().map(|(u, _)| u);
-    let (response, tag) = respond(&st, profile, req).await;
+    let (response, tag) = if st.rate.allow(user.as_deref()) {
+        respond(&st, profile, req).await
+    } else {
+        let text = format!("{}\n", super::rate::TEXT);
+        (plain(StatusCode::TOO_MANY_REQUESTS, &text), "rate-limited")
+    };
     st.record(RequestLog {
         method,
         path,
@@ -54,6 +59,9 @@ async fn respond(
     profile: Profile,
     req: Request<Incoming>,
 ) -> (Response<Body>, &'static str) {
+    if super::api::is_api_request(profile, &req) {
+        return super::api::respond(st, profile, &req);
+    }
     let query = req.uri().query().unwrap_or("").to_string();
     let target = match route(req.method(), req.uri().path(), &query) {
         Ok(t) => t,

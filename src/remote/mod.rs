@@ -11,10 +11,15 @@
 //! # anyhow::Ok(())
 //! ```
 
+mod api;
+mod api_json;
+pub mod api_policy;
 mod cgi;
+mod hooks;
 mod http;
 pub mod policy;
 pub mod profile;
+mod rate;
 mod repos;
 pub mod scenario;
 mod server;
@@ -72,6 +77,8 @@ pub(crate) struct State {
     tls: tls::Tls,
     log: Mutex<Vec<RequestLog>>,
     on_request: Option<LogHook>,
+    /// Requests per user and hour, when the scenario limits them.
+    rate: rate::RateLimiter,
 }
 
 impl State {
@@ -149,11 +156,13 @@ impl MockRemoteBuilder {
             .canonicalize()
             .with_context(|| format!("resolving {}", root.display()))?;
         repos::create_all(&root, &scenario)?;
-        let hosts: Vec<&str> = Profile::ALL.iter().map(|p| p.host()).collect();
+        hooks::install(&root, &scenario)?;
+        let hosts = Profile::all_hosts();
         let tls = tls::generate(&hosts)?;
         let ca_file = temp.path().join("ca.pem");
         std::fs::write(&ca_file, &tls.ca_pem)
             .with_context(|| format!("writing {}", ca_file.display()))?;
+        let rate = rate::RateLimiter::new(scenario.limits.rate_limit_per_hour);
         let state = Arc::new(State {
             profile: self.profile.unwrap_or(scenario.profile),
             as_of: self.as_of.or(scenario.as_of),
@@ -163,6 +172,7 @@ impl MockRemoteBuilder {
             tls,
             log: Mutex::new(Vec::new()),
             on_request: self.on_request,
+            rate,
         });
         let (addr, runtime, shutdown) = spawn_server(self.port, state.clone())?;
         Ok(MockRemote {

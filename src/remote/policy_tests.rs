@@ -314,3 +314,24 @@ fn gitlab_profile_texts() {
         "username"
     );
 }
+
+#[test]
+fn a_credential_kind_that_did_not_exist_yet_is_unknown() {
+    let day_before_tokens = date(2025, 6, 8).at(10, 0, 0, 0);
+    let git =
+        |at, user, pass| decide_as(Profile::Bitbucket, at, DEMO, Op::Read, Some((user, pass)));
+    let wrong = refused(git(day_before_tokens, "username", "no-such-secret"));
+    let early = refused(git(day_before_tokens, "username", RW));
+    assert_eq!((early.status, &early.lines), (wrong.status, &wrong.lines));
+    assert_eq!(early.reason, "not-yet-existing");
+    let first_day = date(2025, 6, 9).at(0, 0, 0, 0);
+    assert_eq!(allowed(git(first_day, "username", RW)), "username");
+    let before_app_passwords = date(2016, 6, 5).at(10, 0, 0, 0);
+    let app = "made-up-app-password";
+    let r = refused(git(before_app_passwords, "username", app));
+    assert_eq!((r.status, r.reason), (401, "not-yet-existing"));
+    assert_eq!(
+        allowed(git(date(2016, 6, 6).at(0, 0, 0, 0), "username", app)),
+        "username"
+    );
+}

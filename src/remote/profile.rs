@@ -24,11 +24,20 @@ impl Profile {
         self.texts().host
     }
 
-    /// The profile whose host is `host`.
+    /// The profile whose host (or REST API host) is `host`.
     pub fn for_host(host: &str) -> Option<Profile> {
-        Profile::ALL
-            .into_iter()
-            .find(|p| p.host().eq_ignore_ascii_case(host))
+        Profile::ALL.into_iter().find(|p| {
+            let t = p.texts();
+            t.host.eq_ignore_ascii_case(host)
+                || t.api_host.is_some_and(|a| a.eq_ignore_ascii_case(host))
+        })
+    }
+
+    /// Every host name served through CONNECT (the TLS certificate names them all).
+    pub fn all_hosts() -> Vec<&'static str> {
+        let git = Profile::ALL.iter().map(|p| p.host());
+        let api = Profile::ALL.iter().filter_map(|p| p.texts().api_host);
+        git.chain(api).collect()
     }
 
     pub fn texts(self) -> &'static HostTexts {
@@ -75,6 +84,8 @@ pub struct Reply {
 #[derive(Debug)]
 pub struct HostTexts {
     pub host: &'static str,
+    /// The REST API's host (`api.bitbucket.org`), answered by `api.rs`; `None`: not modelled.
+    pub api_host: Option<&'static str>,
     pub realm: &'static str,
     /// First, anonymous request (the body is never shown by git).
     pub anonymous: Reply,
@@ -96,6 +107,8 @@ pub struct HostTexts {
     /// Bitbucket: API tokens need the username or `x-bitbucket-api-token-auth`, access tokens
     /// `x-token-auth`. Elsewhere any username goes with a token.
     pub strict_token_users: bool,
+    /// The first day API tokens (kind `api_token`) exist; before it such a secret is unknown.
+    pub api_tokens_from: Option<Date>,
     /// Scope names granting read / write. Bitbucket's names are accepted everywhere so one
     /// scenario serves all profiles.
     pub read_scopes: &'static [&'static str],
@@ -107,6 +120,8 @@ pub struct HostTexts {
 /// Bitbucket's app-password timeline.
 #[derive(Debug)]
 pub struct AppPasswordEra {
+    /// Introduced: before this day an app password is unknown.
+    pub introduced: Date,
     /// Brownouts start: from here, requests in a window fail with `gone`.
     pub brownouts_from: Date,
     /// Removed for good: every request fails with `gone`.
@@ -122,6 +137,7 @@ const BB_WRITE: &str = "write:repository:bitbucket";
 
 static BITBUCKET: HostTexts = HostTexts {
     host: "bitbucket.org",
+    api_host: Some("api.bitbucket.org"),
     realm: "Bitbucket.org HTTP",
     anonymous: Reply {
         status: 401,
@@ -168,6 +184,8 @@ static BITBUCKET: HostTexts = HostTexts {
         lines: &["To access this repository, enable two-step authentication."],
     },
     app_passwords: Some(AppPasswordEra {
+        // bitbucket-facts.md §1: "2016-06-06 App passwords introduced" [V-doc].
+        introduced: date(2016, 6, 6),
         brownouts_from: date(2026, 6, 9),
         removed_from: date(2026, 7, 28),
         gone: Reply {
@@ -180,6 +198,9 @@ static BITBUCKET: HostTexts = HostTexts {
         },
     }),
     strict_token_users: true,
+    // bitbucket-facts.md §1: API tokens announced "2025-06 (≈9–10 Jun)" [V-doc]; the exact first
+    // day is [I]: the 9th, the earlier of the two.
+    api_tokens_from: Some(date(2025, 6, 9)),
     read_scopes: &[BB_READ],
     write_scopes: &[BB_WRITE],
     write_implies_read: false,
@@ -198,6 +219,7 @@ const GH_DENIED: Reply = Reply {
 
 static GITHUB: HostTexts = HostTexts {
     host: "github.com",
+    api_host: None,
     realm: "GitHub",
     anonymous: Reply {
         status: 401,
@@ -227,6 +249,8 @@ static GITHUB: HostTexts = HostTexts {
     require_2sv: GH_DENIED,
     app_passwords: None,
     strict_token_users: false,
+    // [I] GitHub/GitLab personal tokens predate every simulated date the guide uses.
+    api_tokens_from: None,
     read_scopes: &[BB_READ, BB_WRITE, "repo", "contents:read", "contents:write"],
     write_scopes: &[BB_WRITE, "repo", "contents:write"],
     write_implies_read: true,
@@ -244,6 +268,7 @@ const GL_NO_PUSH: Reply = Reply {
 
 static GITLAB: HostTexts = HostTexts {
     host: "gitlab.com",
+    api_host: None,
     realm: "GitLab",
     anonymous: GL_DENIED_REPLY,
     bad_credentials: GL_DENIED_REPLY,
@@ -263,6 +288,8 @@ static GITLAB: HostTexts = HostTexts {
     require_2sv: GL_DENIED_REPLY,
     app_passwords: None,
     strict_token_users: false,
+    // [I] GitHub/GitLab personal tokens predate every simulated date the guide uses.
+    api_tokens_from: None,
     read_scopes: &[BB_READ, BB_WRITE, "read_repository", "write_repository"],
     write_scopes: &[BB_WRITE, "write_repository"],
     write_implies_read: true,

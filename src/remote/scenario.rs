@@ -31,6 +31,35 @@ pub struct Scenario {
     pub credentials: Vec<Credential>,
     #[serde(default)]
     pub repositories: Vec<Repository>,
+    /// Push and request limits (bitbucket-facts.md §6.6); Bitbucket's values by default.
+    #[serde(default)]
+    pub limits: Limits,
+}
+
+/// Bitbucket's limits, configurable so tests can use small numbers. Sizes in bytes.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    /// Largest file in a push (100 MB, since 2024-05-06; a repository can turn it off).
+    pub max_file_bytes: u64,
+    /// Largest push (3.5 GB): git's own `receive.maxInputSize`.
+    pub max_push_bytes: u64,
+    /// Largest repository (4 GB); a push that would pass it is declined.
+    pub max_repository_bytes: u64,
+    /// Requests per hour per user (anonymous ones together) before 429; `None`: no limit.
+    pub rate_limit_per_hour: Option<u32>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        // [I] "100 MB", "3.5 GB", "4 GB" read as decimal units.
+        Limits {
+            max_file_bytes: 100_000_000,
+            max_push_bytes: 3_500_000_000,
+            max_repository_bytes: 4_000_000_000,
+            rate_limit_per_hour: None,
+        }
+    }
 }
 
 /// A user account (an Atlassian account on Bitbucket).
@@ -39,6 +68,9 @@ pub struct Scenario {
 pub struct Account {
     pub username: String,
     pub email: Option<String>,
+    /// The name the REST API shows (`display_name`); default: the username.
+    #[serde(default)]
+    pub display_name: Option<String>,
     /// The account (web login) password.
     pub password: Option<String>,
     /// Environment variable under which snippets see the password.
@@ -103,6 +135,17 @@ pub struct Repository {
     pub ip_allowlist: bool,
     #[serde(default)]
     pub require_2sv: bool,
+    /// The 100 MB per-file limit (on unless a repository admin turned it off).
+    #[serde(default = "yes")]
+    pub file_size_limit: bool,
+    /// Branch restrictions: branch name → who may push to it (usernames; `x-token-auth` for
+    /// access tokens). A branch listed here refuses everyone else.
+    #[serde(default)]
+    pub restricted_branches: BTreeMap<String, Vec<String>>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// The simulated moment: a date, optionally with a UTC time of day (`2026-06-10T00:05`).
@@ -233,6 +276,16 @@ impl Scenario {
                 ));
             }
         }
+        for (i, repo) in self.repositories.iter().enumerate() {
+            for (branch, users) in &repo.restricted_branches {
+                let ok = is_branch(branch) && users.iter().all(|u| is_name(u));
+                if !ok {
+                    return Err(format!(
+                        "repositories[{i}]: restricted_branches `{branch}`: expected a branch name and usernames (letters, digits, . _ - /)"
+                    ));
+                }
+            }
+        }
         for (i, cred) in self.credentials.iter().enumerate() {
             let is_account = self.accounts.iter().any(|a| a.username == cred.owner);
             if cred.kind != CredentialKind::AccessToken && !is_account {
@@ -273,6 +326,11 @@ pub fn is_name(s: &str) -> bool {
         && !s.starts_with('.')
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
+/// A branch name the hook can quote safely: name segments joined by `/`.
+pub fn is_branch(s: &str) -> bool {
+    s.split('/').all(is_name)
 }
 
 /// A TOML error as `file:line:column: message`.

@@ -6,15 +6,18 @@ use std::path::PathBuf;
 
 use sha2::{Digest as _, Sha256};
 
-use super::fence;
+use super::{
+    fence,
+    transcript::{self, Command},
+};
 
 use crate::content::Page;
 
 /// How a snippet is treated by the harness.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SnippetKind {
-    /// `console`: a transcript of commands and their expected output.
-    Console,
+    /// `console`: a transcript of commands and their expected output, parsed once, here.
+    Console { commands: Vec<Command> },
     /// `sh` / `bash` / `shell`: a script that must exit with the expected status.
     Script,
     /// `python`: run with python3.
@@ -111,7 +114,7 @@ impl Snippet {
             column: fence_at.map_or(1, |f| f + info_offset(source_line, f, info) + offset + 1),
             message,
         };
-        let (lang, kind, attrs, attr_text) = if fence_at.is_none() {
+        let (lang, mut kind, attrs, attr_text) = if fence_at.is_none() {
             // An indented code block: no fence, no language, plain text.
             (
                 "text".to_string(),
@@ -125,9 +128,9 @@ impl Snippet {
             let kind = classify(&lang, &attrs).map_err(|m| error(0, m))?;
             (lang, kind, attrs, attr_text)
         };
-        if kind == SnippetKind::Console {
+        if let SnippetKind::Console { commands } = &mut kind {
             // A malformed transcript is bad input for every command (build, serve, test) alike.
-            super::transcript::parse(&code).map_err(|e| FenceError {
+            *commands = transcript::parse(&code).map_err(|e| FenceError {
                 file: page.source.clone(),
                 line: line + 1 + e.line,
                 column: 1,
@@ -151,10 +154,7 @@ impl Snippet {
     /// are the `? N` exit-status lines; wildcards (`[..]`, `...`) and redactions stay, for the
     /// renderer to style.
     pub fn display(&self) -> String {
-        if self.kind != SnippetKind::Console {
-            return self.code.clone();
-        }
-        let Ok(commands) = super::transcript::parse(&self.code) else {
+        let SnippetKind::Console { commands } = &self.kind else {
             return self.code.clone();
         };
         let hidden: Vec<usize> = commands.iter().filter_map(|c| c.status_line).collect();
@@ -230,7 +230,9 @@ fn classify(lang: &str, attrs: &Attrs) -> Result<SnippetKind, String> {
     }
     Ok(match (lang, &attrs.file) {
         (_, Some(path)) => SnippetKind::File { path: path.clone() },
-        ("console", _) => SnippetKind::Console,
+        ("console", _) => SnippetKind::Console {
+            commands: Vec::new(),
+        },
         ("sh" | "bash" | "shell", _) => SnippetKind::Script,
         ("python", _) => SnippetKind::Python,
         (_, None) => {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::snippets::report::Report;
+use crate::report::Report;
 
 fn report() -> Report {
     serde_json::from_str(
@@ -89,7 +89,15 @@ fn text_has_no_mark_and_ignored_code_says_why() {
         })
     );
     assert!(matches!(
-        marks.mark(&snippet("guide::fix::push", SnippetKind::Console), "aaa"),
+        marks.mark(
+            &snippet(
+                "guide::fix::push",
+                SnippetKind::Console {
+                    commands: Vec::new()
+                }
+            ),
+            "aaa"
+        ),
         Some(Mark::Verified { .. })
     ));
 }
@@ -131,11 +139,21 @@ fn the_badge_is_escaped_text_with_an_explanation() {
 
 #[test]
 fn marks_fill_the_status_slots_of_shown_snippets() {
-    let mut shown = snippet("guide::fix::push", SnippetKind::Console);
+    let mut shown = snippet(
+        "guide::fix::push",
+        SnippetKind::Console {
+            commands: Vec::new(),
+        },
+    );
     shown.code = "$ git push\n".into();
     let mut report = report();
     report.snippets[0].hash = shown.hash();
-    let mut hidden = snippet("guide::fix::setup", SnippetKind::Console);
+    let mut hidden = snippet(
+        "guide::fix::setup",
+        SnippetKind::Console {
+            commands: Vec::new(),
+        },
+    );
     hidden.attrs.hidden = true;
     let text = snippet("guide::fix::text_1", SnippetKind::Text);
     let slot = |name: &str| {

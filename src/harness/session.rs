@@ -275,7 +275,7 @@ impl Drop for Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::snippets::sandbox::Network;
+    use crate::harness::sandbox::Network;
 
     fn session() -> (Sandbox, Session) {
         let sbx = Sandbox::new(&Network::closed()).unwrap();

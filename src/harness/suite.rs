@@ -1,5 +1,5 @@
-//! The engine both `cargo test` (tests/snippets.rs) and `helpsite test` drive: load a site,
-//! collect its snippets, group them into chains (a page's snippets in order; an `isolated`
+//! The engine both `cargo test` (tests/snippets.rs) and `helpsite test` drive: take a rendered
+//! site's snippets, group them into chains (a page's snippets in order; an `isolated`
 //! snippet starts a new chain), and hand out verdicts.
 //!
 //! A chain runs at most once per process, lazily and incrementally: asking for snippet k runs
@@ -8,44 +8,54 @@
 //! tests of a page costs one pass, while `cargo test NAME` still replays NAME's predecessors.
 //! When the last snippet of a chain has run, its sandbox, shell and mock remote are torn down.
 
-use std::{
-    path::{Path, PathBuf},
-    sync::Mutex,
-    time::Duration,
-};
+use std::{sync::Mutex, time::Duration};
 
 use anyhow::Context as _;
 
 use super::{
     link::{self, Link},
-    model::{PageSettings, Snippet, SnippetKind},
-    runner::Session,
     sandbox::Sandbox,
+    session::Session,
     step::{self, Live, Rewrite, StepResult},
 };
-use crate::site::Site;
+use crate::{
+    content::Corpus,
+    markdown::RenderedPage,
+    remote::Scenario,
+    report::{self, Entry, Verdict},
+    snippets::{PageSettings, Snippet, SnippetKind},
+};
 
-/// A snippet's verdict.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    Passed,
-    /// The message: place, name, command, diff.
-    Failed(String),
-    /// Not run, for this reason.
-    Ignored(String),
-}
-
-/// A verdict with what the report and `--overwrite` need.
+/// A snippet's verdict with what the report and `--overwrite` need.
 #[derive(Debug, Clone)]
 pub struct SnippetResult {
     pub verdict: Verdict,
+    /// Why it failed (place, name, command, diff) or why it was not run; `None` when it passed.
+    pub reason: Option<String>,
     pub duration: Duration,
     pub rewrites: Vec<Rewrite>,
 }
 
-/// A loaded site's snippets, ready to run.
+impl SnippetResult {
+    /// The report's line for `snippet`, whose result this is.
+    pub fn entry(&self, snippet: &Snippet) -> Entry {
+        Entry {
+            name: snippet.test_name.clone(),
+            file: snippet.file.to_string_lossy().replace('\\', "/"),
+            line: snippet.line,
+            verdict: self.verdict,
+            reason: match self.verdict {
+                Verdict::Failed => self.reason.as_deref().map(report::clip),
+                _ => self.reason.clone(),
+            },
+            duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
+            hash: snippet.hash(),
+        }
+    }
+}
+
+/// A site's snippets, ready to run.
 pub struct Suite {
-    pub root: PathBuf,
     /// Every snippet that is a test (all but `text`), in page order.
     pub snippets: Vec<Snippet>,
     place: Vec<Option<(usize, usize)>>,
@@ -73,24 +83,26 @@ struct LiveChain {
 }
 
 impl Suite {
-    /// Loads and renders the site at `root`; malformed fences and transcripts are errors here.
-    pub fn load(root: &Path) -> anyhow::Result<Suite> {
-        let site = Site::load(root)?;
-        let rendered = site.render()?;
-        let link = link::Config::from_site(&site)?;
+    /// The snippets of `rendered` (the pages of `corpus`, drafts left out), chained, each
+    /// chain's mock remote started from `scenario`. Duplicate test names and bad `[snippets]`
+    /// settings are errors here.
+    pub fn new(
+        corpus: &Corpus,
+        rendered: &[RenderedPage],
+        scenario: Scenario,
+    ) -> anyhow::Result<Suite> {
         let mut suite = Suite {
-            root: root.to_path_buf(),
             snippets: Vec::new(),
             place: Vec::new(),
             chains: Vec::new(),
-            link,
+            link: link::Config::new(scenario),
         };
-        for page in &rendered {
-            let front = &site.corpus.pages[page.page].front;
+        for page in rendered {
+            let front = &corpus.pages[page.page].front;
             if front.draft {
                 continue;
             }
-            let source = &site.corpus.pages[page.page].source;
+            let source = &corpus.pages[page.page].source;
             link::check(&front.snippets, source)?;
             suite.add_page(&page.snippets, &front.snippets)?;
         }
@@ -131,7 +143,8 @@ impl Suite {
                 _ => "not run".to_string(),
             };
             return SnippetResult {
-                verdict: Verdict::Ignored(reason),
+                verdict: Verdict::Ignored,
+                reason: Some(reason),
                 duration: Duration::ZERO,
                 rewrites: Vec::new(),
             };
@@ -219,13 +232,14 @@ impl Suite {
                 snippet.test_name
             ));
         }
-        let verdict = if message.is_empty() {
-            Verdict::Passed
+        let (verdict, reason) = if message.is_empty() {
+            (Verdict::Passed, None)
         } else {
-            Verdict::Failed(message)
+            (Verdict::Failed, Some(message))
         };
         SnippetResult {
             verdict,
+            reason,
             duration: own.duration,
             rewrites: own.rewrites.clone(),
         }
@@ -244,13 +258,8 @@ impl Suite {
         self.place[index].map(|(chain, _)| chain)
     }
 
-    /// Replaces the scenario every chain's mock remote starts from (`--scenario FILE`).
-    pub fn set_scenario(&mut self, scenario: crate::remote::Scenario) {
-        self.link = link::Config::new(scenario);
-    }
-
     /// The scenario the chains' mock remotes start from.
-    pub fn scenario(&self) -> &crate::remote::Scenario {
+    pub fn scenario(&self) -> &Scenario {
         &self.link.scenario
     }
 

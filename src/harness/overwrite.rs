@@ -7,7 +7,8 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use super::{model::Snippet, step::Rewrite};
+use super::step::Rewrite;
+use crate::snippets::Snippet;
 
 /// Applies the rewrites of several snippets of one file. Returns how many commands changed.
 pub fn rewrite_file(path: &Path, fixes: &[(&Snippet, &[Rewrite])]) -> anyhow::Result<usize> {
@@ -97,7 +98,9 @@ mod tests {
             line,
             test_name: "x::top::console_1".into(),
             lang: "console".into(),
-            kind: SnippetKind::Console,
+            kind: SnippetKind::Console {
+                commands: transcript::parse(code).unwrap(),
+            },
             attrs: Attrs::default(),
             attr_text: String::new(),
             code: code.into(),

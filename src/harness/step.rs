@@ -7,11 +7,10 @@ use std::time::{Duration, Instant};
 
 use super::{
     matching::{self, Context},
-    model::{Snippet, SnippetKind},
-    runner::{Fault, Mode, Ran, Session},
     sandbox::{self, Sandbox},
-    transcript::{self, Command},
+    session::{Fault, Mode, Ran, Session},
 };
+use crate::snippets::{Snippet, SnippetKind, transcript::Command};
 
 /// What running one snippet found.
 #[derive(Debug, Clone, Default)]
@@ -49,7 +48,7 @@ pub fn run(snippet: &Snippet, live: &mut Live) -> StepResult {
     let mut result = match prepare_answers(snippet, live.sandbox) {
         Err(message) => failed(message.clone(), Some(message)),
         Ok(()) => match &snippet.kind {
-            SnippetKind::Console => console(snippet, live, deadline),
+            SnippetKind::Console { commands } => console(snippet, commands, live, deadline),
             SnippetKind::Script => whole(snippet, live, deadline, snippet.code.clone()),
             SnippetKind::Python => {
                 let path = live.sandbox.harness.join("snippet.py");
@@ -103,11 +102,12 @@ fn exec(snippet: &Snippet, live: &mut Live, deadline: Instant, script: &str) -> 
 }
 
 /// A transcript: every command runs (a reader would carry on), each checked.
-fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult {
-    let commands = match transcript::parse(&snippet.code) {
-        Ok(c) => c,
-        Err(e) => return failed(format!("transcript {e}"), Some(format!("transcript {e}"))),
-    };
+fn console(
+    snippet: &Snippet,
+    commands: &[Command],
+    live: &mut Live,
+    deadline: Instant,
+) -> StepResult {
     let ctx = Context {
         root: Some(live.sandbox.root.clone()),
         home: Some(live.sandbox.home.clone()),
@@ -116,7 +116,7 @@ fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult 
     let mut problems = Vec::new();
     for command in commands {
         let ran = exec(snippet, live, deadline, &command.text);
-        let checked = check(&command, &ran, &ctx);
+        let checked = check(command, &ran, &ctx);
         if let Some(replay) = checked.replay {
             result.replay_failure.get_or_insert(replay);
         }
@@ -133,7 +133,7 @@ fn console(snippet: &Snippet, live: &mut Live, deadline: Instant) -> StepResult 
         }
         if let Some(output) = checked.rewritten {
             result.rewrites.push(Rewrite {
-                command,
+                command: command.clone(),
                 status: ran.status.unwrap_or(-1),
                 output,
             });

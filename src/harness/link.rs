@@ -8,11 +8,9 @@ use std::path::Path;
 
 use anyhow::Context as _;
 
-use super::{model::PageSettings, sandbox::Network};
-use crate::{
-    remote::{AsOf, MockRemote, Profile, Scenario},
-    site::Site,
-};
+use super::sandbox::Network;
+use crate::remote::{AsOf, MockRemote, Profile, Scenario};
+use crate::snippets::PageSettings;
 
 /// What every chain's remote starts from.
 #[derive(Debug)]
@@ -38,16 +36,6 @@ pub struct Link {
 }
 
 impl Config {
-    /// The scenario of `helpsite.toml`'s `[remote]` table, or the built-in one.
-    pub fn from_site(site: &Site) -> anyhow::Result<Config> {
-        let file = site.corpus.root.join("helpsite.toml");
-        let scenario = match &site.corpus.config.remote {
-            Some(table) => Scenario::from_toml_table(table, &file)?,
-            None => Scenario::default(),
-        };
-        Ok(Config::new(scenario))
-    }
-
     pub fn new(scenario: Scenario) -> Config {
         Config {
             scenario,

@@ -1,16 +1,24 @@
 //! The JSON report `helpsite test --report FILE` writes and the site build reads (contracts.md):
 //! per snippet its name, place, verdict, reason, duration and the hash of its text, plus the git
-//! version, the mock's profile and date of the run.
+//! version, the mock's profile and date of the run. A leaf: the harness fills it in, the output
+//! stage reads it, and it knows neither.
 
 use std::path::Path;
 
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
-use super::{
-    model::Snippet,
-    suite::{SnippetResult, Verdict},
-};
+/// How a snippet's test ended: what the harness writes and the site's marks read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// It did what the page says.
+    Passed,
+    /// It did not (the entry's reason says how).
+    Failed,
+    /// Not run (`ignore="reason"`).
+    Ignored,
+}
 
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -30,36 +38,18 @@ pub struct Entry {
     pub name: String,
     pub file: String,
     pub line: usize,
-    /// `passed`, `failed` or `ignored`.
-    pub verdict: String,
+    pub verdict: Verdict,
+    /// The failure message (clipped to [`REASON_MAX`] bytes) or why it was not run.
     pub reason: Option<String>,
     pub duration_ms: u64,
     pub hash: String,
 }
 
 /// The longest failure message kept in the report.
-const REASON_MAX: usize = 4000;
+pub const REASON_MAX: usize = 4000;
 
-impl Entry {
-    pub fn new(snippet: &Snippet, result: &SnippetResult) -> Entry {
-        let (verdict, reason) = match &result.verdict {
-            Verdict::Passed => ("passed", None),
-            Verdict::Failed(message) => ("failed", Some(clip(message))),
-            Verdict::Ignored(reason) => ("ignored", Some(reason.clone())),
-        };
-        Entry {
-            name: snippet.test_name.clone(),
-            file: snippet.file.to_string_lossy().replace('\\', "/"),
-            line: snippet.line,
-            verdict: verdict.into(),
-            reason,
-            duration_ms: u64::try_from(result.duration.as_millis()).unwrap_or(u64::MAX),
-            hash: snippet.hash(),
-        }
-    }
-}
-
-fn clip(message: &str) -> String {
+/// `message` cut to at most [`REASON_MAX`] bytes (on a character boundary, marked with `…`).
+pub fn clip(message: &str) -> String {
     if message.len() <= REASON_MAX {
         return message.to_string();
     }

@@ -1,0 +1,27 @@
+//! The harness: what runs snippets as tests in a hermetic sandbox against the mock remote.
+//!
+//! It is handed what it needs (a rendered site's snippets, the corpus's page settings, the
+//! scenario: see [`Suite::new`]) and never loads a site; [`run`] returns a value, and the
+//! binaries decide the exit code.
+//!
+//! Layers, each its own file: `matching` compares output (snapbox); `sandbox` builds the
+//! hermetic environment; `session` drives one bash session; `link` starts a chain's mock
+//! remote; `step` runs one snippet in a live chain; `suite` groups a site's snippets into chains
+//! and caches verdicts; `run` schedules a selection and tells an [`Observer`]; `libtest` makes
+//! libtest-mimic trials; `overwrite` serves `helpsite test --overwrite`; `cleanup` kills what
+//! an interrupt would otherwise leave behind.
+
+pub mod cleanup;
+pub mod libtest;
+pub mod link;
+pub mod matching;
+pub mod overwrite;
+pub mod run;
+pub mod sandbox;
+pub mod session;
+pub mod step;
+pub mod suite;
+
+pub use crate::report::Verdict;
+pub use run::{Observer, Run, run};
+pub use suite::{SnippetResult, Suite};
