@@ -26,6 +26,22 @@ pub struct Config {
     /// The mock remote's scenario (accounts, credentials, repositories) for the snippet tests.
     /// Owned by `crate::remote`; kept as raw TOML here until that module parses it.
     pub remote: Option<toml::Table>,
+    /// How the snippet tests run.
+    pub snippets: SnippetsConfig,
+}
+
+/// `[snippets]` in `helpsite.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SnippetsConfig {
+    /// Run each chain in fresh Linux namespaces (bubblewrap); `false` = `--no-sandbox`.
+    pub sandbox: bool,
+}
+
+impl Default for SnippetsConfig {
+    fn default() -> Self {
+        SnippetsConfig { sandbox: true }
+    }
 }
 
 /// `[theme]` in `helpsite.toml`.
@@ -55,6 +71,7 @@ impl Default for Config {
             language: "en".into(),
             theme: ThemeConfig::default(),
             remote: None,
+            snippets: SnippetsConfig::default(),
         }
     }
 }

@@ -7,6 +7,16 @@ use clap::Parser;
 use helpsite::{Outcome, cli::Cli};
 
 fn main() -> ExitCode {
+    let init = helpsite::harness::bridge::INIT_COMMAND;
+    if std::env::args_os().nth(1).is_some_and(|a| a == init) {
+        // Inside a snippet sandbox: the init that bridges the network and starts the shell.
+        let args: Vec<String> = std::env::args_os()
+            .skip(2)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let code = helpsite::harness::bridge::init_main(&args);
+        return ExitCode::from(u8::try_from(code).unwrap_or(125));
+    }
     let cli = Cli::parse();
     match cli.run() {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

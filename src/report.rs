@@ -29,7 +29,15 @@ pub struct Report {
     pub git_version: String,
     pub profile: String,
     pub as_of: String,
+    /// Whether the snippets ran in the namespace sandbox (`false` with `--no-sandbox`); reports
+    /// written before the sandbox existed read as `true`.
+    #[serde(default = "isolated_default")]
+    pub isolated: bool,
     pub snippets: Vec<Entry>,
+}
+
+fn isolated_default() -> bool {
+    true
 }
 
 /// One snippet's line in the report.
@@ -72,6 +80,7 @@ impl Report {
             git_version: git_version(),
             profile: profile.into(),
             as_of: as_of.into(),
+            isolated: true,
             snippets,
         }
     }

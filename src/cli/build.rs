@@ -65,6 +65,7 @@ fn verification(args: &Args) -> anyhow::Result<(Marks, Outcome)> {
             report: Some(report.clone()),
             overwrite: false,
             scenario: None,
+            no_sandbox: false,
         })?;
     }
     Ok((Marks::load(&report)?, tests))

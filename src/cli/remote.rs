@@ -58,8 +58,16 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()
         .context("starting the signal handler")?;
+    // SIGTERM (a service manager, `kill`) stops it as cleanly as Ctrl-C.
     runtime
-        .block_on(tokio::signal::ctrl_c())
+        .block_on(async {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut term = signal(SignalKind::terminate())?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r,
+                _ = term.recv() => Ok(()),
+            }
+        })
         .context("waiting for Ctrl-C")?;
     drop(remote);
     println!("Stopped.");
@@ -132,8 +140,12 @@ fn print_banner(remote: &MockRemote, as_of: Option<AsOf>) {
         }
         println!("  {user} / {}  [{}]{env}", cred.secret, notes.join(", "));
     }
-    println!("\nPlain HTTP: map the real URL onto the mock with");
+    println!(
+        "\nPlain HTTP: map the real URLs onto the mock (the second line for URLs with a username,"
+    );
+    println!("one such line per username; git matches insteadOf by prefix) with");
     println!("  git config --global url.{url}/.insteadOf https://{host}/");
+    println!("  git config --global --add url.{url}/.insteadOf https://username@{host}/");
     println!("Or use it as an HTTPS proxy (real URLs, TLS signed by the mock's CA):");
     println!(
         "  export HTTPS_PROXY={} GIT_SSL_CAINFO={}",

@@ -15,7 +15,7 @@ use anyhow::Context as _;
 
 use crate::{
     Outcome,
-    harness::{self, Observer, Run, SnippetResult, Suite, Verdict, overwrite},
+    harness::{self, Observer, Run, SnippetResult, Suite, Verdict, overwrite, sandbox::Isolation},
     remote::Scenario,
     report::Report,
     site::Site,
@@ -38,6 +38,10 @@ pub struct Args {
     /// Use this scenario file instead of helpsite.toml's [remote] table.
     #[arg(long)]
     pub scenario: Option<PathBuf>,
+    /// Run without Linux namespaces: only the environment is reset (the report says
+    /// `isolated: false`). Also `sandbox = false` under [snippets] in helpsite.toml.
+    #[arg(long)]
+    pub no_sandbox: bool,
 }
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
@@ -45,7 +49,11 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     crate::harness::cleanup::on_interrupt();
     let site = Site::load(&args.root)?;
     let scenario = args.scenario.as_deref().map(Scenario::load).transpose()?;
-    let suite = site.suite(scenario)?;
+    let mut suite = site.suite(scenario)?;
+    if args.no_sandbox {
+        suite.set_isolation(Isolation::EnvOnly);
+    }
+    suite.check_isolation()?;
     let selected: Vec<usize> = (0..suite.snippets.len())
         .filter(|&i| {
             args.filter
@@ -109,6 +117,12 @@ impl Observer for Terminal {
         }
         print_results(suite, run);
         print_summary(run, self.started);
+        if suite.isolation() == Isolation::EnvOnly {
+            println!(
+                "snippets ran WITHOUT the sandbox (--no-sandbox): on this machine, as this user, \
+                 with only the environment reset"
+            );
+        }
     }
 }
 
@@ -155,9 +169,9 @@ fn write_report(suite: &Suite, run: &Run, path: &std::path::Path) -> anyhow::Res
         .iter()
         .map(|(i, r)| r.entry(&suite.snippets[*i]))
         .collect();
-    Report::new(&profile, &as_of, entries)
-        .write(path)
-        .context("writing the snippet report")
+    let mut report = Report::new(&profile, &as_of, entries);
+    report.isolated = suite.isolation() == Isolation::Namespaces;
+    report.write(path).context("writing the snippet report")
 }
 
 fn overwrite_failures(suite: &Suite, root: &std::path::Path, run: &Run) -> anyhow::Result<()> {

@@ -1,16 +1,17 @@
 //! What must not outlive an interrupted run: every live session's process group and every
 //! sandbox directory are registered here while they exist, so a Ctrl-C (SIGINT) during
-//! `helpsite test` or `cargo test` kills the groups and removes the directories before exiting
-//! (ordinary runs clean up through `Drop`; a signal skips destructors).
+//! `helpsite test` or `cargo test` kills the groups and removes the directories before exiting,
+//! and so does SIGTERM (ordinary runs clean up through `Drop`; a signal skips destructors). A
+//! SIGKILL cannot be caught: there the sandboxes' `--die-with-parent` ends every pid namespace.
 
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Stdio},
     sync::{Mutex, Once},
 };
 
 static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
-static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// The exit status an interrupt asked for (130 SIGINT, 143 SIGTERM); 0 while none.
+static INTERRUPTED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 static DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 pub fn add_group(pgid: u32) {
@@ -37,14 +38,15 @@ pub fn remove_dir(path: &Path) {
     }
 }
 
-/// Kills a process group (the shell and everything it started). `kill(1)` rather than libc,
-/// because the crate forbids `unsafe`.
+/// Kills a process group (the shell, or bwrap, and everything it started) with SIGKILL, by
+/// system call (rustix), never through a `kill` program a snippet could have planted on PATH.
 pub fn kill_group(pgid: u32) {
-    let _ = Command::new("kill")
-        .args(["-s", "KILL", "--", &format!("-{pgid}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
+    let pid = i32::try_from(pgid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw);
+    if let Some(pid) = pid {
+        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+    }
 }
 
 /// Kills every registered group and removes every registered directory.
@@ -57,15 +59,16 @@ pub fn now() {
     }
 }
 
-/// Exits with 130 if an interrupt is being handled (so the main thread, seeing its shells die,
+/// Exits with 130 if an interrupt (or SIGTERM) is being handled (so the main thread, seeing its shells die,
 /// does not report an ordinary failure first).
 pub fn exit_if_interrupted() {
-    if INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
-        std::process::exit(130);
+    let code = INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
+    if code != 0 {
+        std::process::exit(code);
     }
 }
 
-/// On SIGINT: clean up, then exit with status 130 (as a shell reports an interrupt).
+/// On SIGINT or SIGTERM: clean up, then exit with status 130 or 143 (as a shell reports them).
 pub fn on_interrupt() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
@@ -74,11 +77,19 @@ pub fn on_interrupt() {
             .build();
         let Ok(runtime) = runtime else { return };
         std::thread::spawn(move || {
-            if runtime.block_on(tokio::signal::ctrl_c()).is_ok() {
-                INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+            let code = runtime.block_on(async {
+                use tokio::signal::unix::{SignalKind, signal};
+                let mut term = signal(SignalKind::terminate()).ok()?;
+                tokio::select! {
+                    r = tokio::signal::ctrl_c() => r.ok().map(|_| 130),
+                    r = term.recv() => r.map(|_| 143),
+                }
+            });
+            if let Some(code) = code {
+                INTERRUPTED.store(code, std::sync::atomic::Ordering::SeqCst);
                 now();
                 eprintln!("\ninterrupted: snippet shells killed, sandboxes removed");
-                std::process::exit(130);
+                std::process::exit(code);
             }
         });
     });

@@ -85,6 +85,7 @@ impl Config {
             proxy_url: remote.proxy_url(),
             ca_file: Some(remote.ca_file().to_path_buf()),
             secrets: remote.secrets(),
+            ports: vec![remote.port()],
         };
         let unmap = Some((remote.url(), format!("https://{}", remote.profile().host())));
         Ok(Link {

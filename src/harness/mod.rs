@@ -5,17 +5,22 @@
 //! binaries decide the exit code.
 //!
 //! Layers, each its own file: `matching` compares output (snapbox); `sandbox` builds the
-//! hermetic environment; `session` drives one bash session; `link` starts a chain's mock
+//! hermetic environment; `jail` the namespaces it runs in (bubblewrap), `bridge` the network
+//! into them and the init inside, `programs` the harness's own programs by absolute path;
+//! `session` drives one bash session; `link` starts a chain's mock
 //! remote; `step` runs one snippet in a live chain; `suite` groups a site's snippets into chains
 //! and caches verdicts; `run` schedules a selection and tells an [`Observer`]; `libtest` makes
 //! libtest-mimic trials; `overwrite` serves `helpsite test --overwrite`; `cleanup` kills what
 //! an interrupt would otherwise leave behind.
 
+pub mod bridge;
 pub mod cleanup;
+pub mod jail;
 pub mod libtest;
 pub mod link;
 pub mod matching;
 pub mod overwrite;
+pub mod programs;
 pub mod run;
 pub mod sandbox;
 pub mod session;

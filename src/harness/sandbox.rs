@@ -6,6 +6,7 @@
 //! port when there is none), and the mock's secrets as variables. Nothing from the host's HOME,
 //! credential helpers or SSH agent is reachable.
 
+use super::programs::SYSTEM_PATH;
 use std::{
     fs,
     io::{self, Write as _},
@@ -21,6 +22,28 @@ pub struct Network {
     pub ca_file: Option<PathBuf>,
     /// `(ENV_NAME, secret)` pairs exposed to snippets.
     pub secrets: Vec<(String, String)>,
+    /// Host loopback ports bridged into the sandbox's network namespace (the mock's proxy port
+    /// first, then any others it serves, such as SSH).
+    pub ports: Vec<u16>,
+}
+
+/// How a chain's shell is kept from the host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Isolation {
+    /// Fresh Linux namespaces made by bubblewrap (see `jail`): the default.
+    #[default]
+    Namespaces,
+    /// `--no-sandbox`: only the environment reset and a temporary HOME; the shell runs on the
+    /// host as the invoking user.
+    EnvOnly,
+}
+
+/// What a sandbox is made with besides the network.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub isolation: Isolation,
+    /// The site's folder, shown read-only at `$HELPSITE_SITE`.
+    pub site: Option<PathBuf>,
 }
 
 impl Network {
@@ -49,6 +72,10 @@ pub struct Sandbox {
     pub home: PathBuf,
     pub work: PathBuf,
     pub harness: PathBuf,
+    /// Harness files the snippet may read but not change (askpass, no-ssh, the CA).
+    pub programs: PathBuf,
+    pub options: Options,
+    pub ports: Vec<u16>,
     env: Vec<(String, String)>,
 }
 
@@ -68,6 +95,7 @@ const GITCONFIG: &str = "\
 const ASKPASS: &str = r#"#!/bin/sh
 # helpsite askpass: shows git's prompt in the output stream as a terminal would (a typed
 # username echoed, a password not) and answers with the next of the snippet's answers.
+PATH=/usr/bin:/bin
 prompt="$1"
 if [ ! -s "$HELPSITE_ANSWERS" ]; then
     printf '%s\n' "$prompt" >> "$HELPSITE_OUT"
@@ -91,27 +119,44 @@ exit 255
 
 impl Sandbox {
     /// Creates the directories, programs and environment.
-    pub fn new(network: &Network) -> io::Result<Sandbox> {
+    pub fn new(network: &Network, options: &Options) -> io::Result<Sandbox> {
         let dir = tempfile::Builder::new().prefix("helpsite-sbx-").tempdir()?;
         super::cleanup::add_dir(dir.path());
         let root = dir.path().canonicalize()?;
         let (home, work, harness) = (root.join("home"), root.join("work"), root.join(".harness"));
-        for d in [&home, &work, &harness, &root.join("tmp")] {
+        let programs = harness.join("ro");
+        for d in [&home, &work, &harness, &programs, &root.join("tmp")] {
             fs::create_dir_all(d)?;
         }
         fs::write(home.join(".gitconfig"), GITCONFIG)?;
-        write_program(&harness.join("askpass"), ASKPASS)?;
-        write_program(&harness.join("no-ssh"), NO_SSH)?;
+        write_program(&programs.join("askpass"), ASKPASS)?;
+        write_program(&programs.join("no-ssh"), NO_SSH)?;
+        super::jail::write_etc(&harness.join("etc"), &home)?;
+        let ca = match &network.ca_file {
+            Some(ca) => {
+                fs::copy(ca, programs.join("ca.pem"))?;
+                Some(programs.join("ca.pem"))
+            }
+            None => None,
+        };
         let mut sandbox = Sandbox {
             dir,
             root,
             home,
             work,
             harness,
+            programs,
+            options: options.clone(),
+            ports: network.ports.clone(),
             env: Vec::new(),
         };
-        sandbox.env = sandbox.environment(network);
+        sandbox.env = sandbox.environment(network, ca.as_deref());
         Ok(sandbox)
+    }
+
+    /// Where the host half of the network bridge puts its unix sockets.
+    pub fn net_dir(&self) -> PathBuf {
+        self.harness.join("net")
     }
 
     /// The whole environment of the sandbox's shell (nothing else is inherited).
@@ -142,11 +187,14 @@ impl Sandbox {
         self.dir.path()
     }
 
-    fn environment(&self, network: &Network) -> Vec<(String, String)> {
+    fn environment(&self, network: &Network, ca: Option<&Path>) -> Vec<(String, String)> {
         let path = |p: &Path| p.to_string_lossy().into_owned();
-        let host_path = std::env::var("PATH").unwrap_or_else(|_| "/usr/bin:/bin".into());
+        let search_path = match self.options.isolation {
+            Isolation::EnvOnly => std::env::var("PATH").unwrap_or_else(|_| SYSTEM_PATH.into()),
+            Isolation::Namespaces => SYSTEM_PATH.into(),
+        };
         let mut env: Vec<(String, String)> = vec![
-            ("PATH".into(), host_path),
+            ("PATH".into(), search_path),
             ("HOME".into(), path(&self.home)),
             ("USER".into(), "user".into()),
             ("LOGNAME".into(), "user".into()),
@@ -173,11 +221,25 @@ impl Sandbox {
             ("PYTHONDONTWRITEBYTECODE", "1"),
         ];
         env.extend(fixed.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        env.push(("GIT_SSH_COMMAND".into(), path(&self.harness.join("no-ssh"))));
+        env.push((
+            "GIT_SSH_COMMAND".into(),
+            path(&self.programs.join("no-ssh")),
+        ));
         env.push((
             "HELPSITE_ASKPASS".into(),
-            path(&self.harness.join("askpass")),
+            path(&self.programs.join("askpass")),
         ));
+        let site = match self.options.isolation {
+            Isolation::Namespaces => self
+                .options
+                .site
+                .as_ref()
+                .map(|_| super::jail::SITE_DIR.into()),
+            Isolation::EnvOnly => self.options.site.as_deref().map(path),
+        };
+        if let Some(site) = site {
+            env.push(("HELPSITE_SITE".into(), site));
+        }
         env.push(("HELPSITE_OUT".into(), path(&self.out_file())));
         env.push(("HELPSITE_ANSWERS".into(), path(&self.answers_file())));
         env.push(("HELPSITE_HARNESS".into(), path(&self.harness)));
@@ -193,7 +255,7 @@ impl Sandbox {
         }
         env.push(("NO_PROXY".into(), String::new()));
         env.push(("no_proxy".into(), String::new()));
-        if let Some(ca) = &network.ca_file {
+        if let Some(ca) = ca {
             for var in [
                 "GIT_SSL_CAINFO",
                 "SSL_CERT_FILE",
@@ -256,10 +318,10 @@ mod tests {
             secrets: vec![("TOKEN".into(), "s3cret".into())],
             ..Network::closed()
         };
-        let sbx = Sandbox::new(&net).unwrap();
+        let sbx = Sandbox::new(&net, &Options::default()).unwrap();
         let root = sbx.path().to_path_buf();
         assert!(sbx.home.join(".gitconfig").is_file());
-        assert!(sbx.harness.join("askpass").is_file());
+        assert!(sbx.programs.join("askpass").is_file());
         assert_eq!(sbx.var("HOME"), Some(sbx.home.to_str().unwrap()));
         assert_eq!(sbx.var("GIT_CONFIG_NOSYSTEM"), Some("1"));
         assert!(

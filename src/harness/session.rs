@@ -1,13 +1,18 @@
-//! One bash session per chain: a `bash --noprofile --norc` in its own process group, in the
-//! sandbox's environment. Each command is written to a file, read and evaluated in that shell, so
+//! One bash session per chain: a `bash --noprofile --norc` (resolved once by absolute path) in
+//! the sandbox's environment, inside the chain's namespaces (`jail`, started through the
+//! `bridge` init) or, with `--no-sandbox`, in its own process group on the host. Each command is written to a file, read and evaluated in that shell, so
 //! `cd`, `export`, functions and `$?` carry over exactly as when a reader types them one after
 //! another. The command's stdout and stderr go to one file opened in append mode (so they
 //! interleave as on a terminal, and the askpass program can append prompts to the same stream);
-//! the shell reports each command's status on its own stdout, our control channel.
+//! the shell reports each command's status on its own stdout, our control channel, as a line
+//! `NONCE STATUS`: the nonce is 128 random bits, new for every command, and appears only in the
+//! harness's own line after the snippet's code has run, so a line the snippet writes (to the
+//! shell's saved stdout, fd 10 or 11, which bash keeps close-on-exec) cannot pass as a status;
+//! DEBUG traps the snippet set are reset before the status is printed.
 //!
-//! A timeout or an output flood kills the whole process group (the shell and everything it
-//! started); so does dropping the session. Output is read lossily (non-UTF-8 shows as U+FFFD)
-//! and capped.
+//! A timeout or an output flood kills the whole sandbox (the pid namespace: the shell and
+//! everything it started, `setsid` or not; without namespaces, the process group); so does
+//! dropping the session. Output is read lossily (non-UTF-8 shows as U+FFFD) and capped.
 
 use std::{
     fs,
@@ -17,7 +22,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use super::sandbox::Sandbox;
+use super::sandbox::{Isolation, Sandbox};
 
 /// Output beyond this many bytes stops the command.
 pub const OUTPUT_CAP: u64 = 1 << 20;
@@ -83,26 +88,25 @@ pub struct Session {
     child: Child,
     stdin: Option<ChildStdin>,
     control: Receiver<String>,
-    marker: String,
     dead: Option<String>,
+    /// Inside namespaces: the host half of the network bridge (kept alive with the shell).
+    _bridge: Option<super::bridge::HostBridge>,
     out_file: std::path::PathBuf,
     cmd_file: std::path::PathBuf,
 }
 
 impl Session {
     /// Starts the shell in the sandbox's `work/` directory.
-    pub fn start(sandbox: &Sandbox) -> io::Result<Session> {
-        use std::os::unix::process::CommandExt as _;
+    pub fn start(sandbox: &Sandbox, limits: super::bridge::Limits) -> io::Result<Session> {
         let log = fs::File::create(sandbox.harness.join("shell.log"))?;
-        let mut child = Command::new("bash")
-            .args(["--noprofile", "--norc"])
+        let (mut cmd, bridge) = shell_command(sandbox, limits)?;
+        let mut child = cmd
             .env_clear()
             .envs(sandbox.env().iter().map(|(k, v)| (k, v)))
             .current_dir(&sandbox.work)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(log)
-            .process_group(0)
             .spawn()?;
         super::cleanup::add_group(child.id());
         let stdin = child.stdin.take();
@@ -118,13 +122,12 @@ impl Session {
                 }
             }
         });
-        let marker = format!("__helpsite_done_{}_{}", std::process::id(), child.id());
         let mut session = Session {
             child,
             stdin,
             control,
-            marker,
             dead: None,
+            _bridge: bridge,
             out_file: sandbox.out_file(),
             cmd_file: sandbox.harness.join("cmd"),
         };
@@ -154,7 +157,11 @@ impl Session {
                 fault: Some(Fault::Dead(why.clone())),
             };
         }
-        if let Err(e) = self.prepare(script, askpass, mode) {
+        let nonce = match nonce() {
+            Ok(n) => n,
+            Err(e) => return self.fail(Fault::Dead(format!("no random nonce: {e}"))),
+        };
+        if let Err(e) = self.prepare(script, askpass, mode, &nonce) {
             return self.fail(Fault::Dead(format!(
                 "could not hand the command to the shell: {e}"
             )));
@@ -165,7 +172,7 @@ impl Session {
                 .min(Duration::from_millis(50));
             match self.control.recv_timeout(wait) {
                 Ok(line) => {
-                    if let Some(code) = line.strip_prefix(&self.marker) {
+                    if let Some(code) = line.strip_prefix(nonce.as_str()) {
                         let status = code.trim().parse().ok();
                         return Ran {
                             output: self.output(),
@@ -190,7 +197,7 @@ impl Session {
         }
     }
 
-    fn prepare(&mut self, script: &str, askpass: bool, mode: Mode) -> io::Result<()> {
+    fn prepare(&mut self, script: &str, askpass: bool, mode: Mode, nonce: &str) -> io::Result<()> {
         fs::File::create(&self.out_file)?;
         fs::write(&self.cmd_file, script)?;
         let state = self.cmd_file.with_file_name("state");
@@ -210,8 +217,7 @@ impl Session {
         let line = format!(
             "__hs_s=$?; {askpass}; IFS= read -r -d '' __hs_cmd <\"$HELPSITE_HARNESS/cmd\" || :; \
              __hs_return $__hs_s; {run} >>\"$HELPSITE_OUT\" 2>&1 </dev/null; __hs_s=$?;{restore} \
-             printf '\\n{}%s\\n' \"$__hs_s\"; __hs_return $__hs_s\n",
-            self.marker
+             \\builtin trap - DEBUG; \\builtin printf '\\n{nonce} %s\\n' \"$__hs_s\"; __hs_return $__hs_s\n"
         );
         self.send(&line)
     }
@@ -240,21 +246,69 @@ impl Session {
         }
     }
 
-    /// The running command's output so far, decoded lossily and capped.
+    /// The running command's output so far, decoded lossily; never more than the cap is read.
     fn output(&self) -> String {
-        let bytes = fs::read(&self.out_file).unwrap_or_default();
-        let cap = (OUTPUT_CAP as usize).min(bytes.len());
-        let text = String::from_utf8_lossy(&bytes[..cap]);
-        as_typed(&text)
+        use std::io::Read as _;
+        let mut bytes = Vec::new();
+        if let Ok(file) = fs::File::open(&self.out_file) {
+            let _ = file.take(OUTPUT_CAP).read_to_end(&mut bytes);
+        }
+        as_typed(&String::from_utf8_lossy(&bytes))
     }
 
-    /// Kills the shell and everything in its process group, and reaps the shell.
+    /// Kills the shell and everything it started, and reaps the shell. In namespaces, killing
+    /// bwrap ends its pid namespace (die-with-parent), so `setsid` and double forks die too.
     pub fn kill(&mut self) {
         self.stdin.take();
+        let _ = self.child.kill();
         super::cleanup::kill_group(self.child.id());
         let _ = self.child.wait();
         super::cleanup::remove_group(self.child.id());
     }
+}
+
+/// The command that starts the shell: bwrap + init + bash, or bash in its own process group.
+fn shell_command(
+    sandbox: &Sandbox,
+    limits: super::bridge::Limits,
+) -> io::Result<(Command, Option<super::bridge::HostBridge>)> {
+    use std::os::unix::process::CommandExt as _;
+    let bash = super::programs::bash();
+    let shell = vec![
+        bash.display().to_string(),
+        "--noprofile".into(),
+        "--norc".into(),
+    ];
+    if sandbox.options.isolation == Isolation::EnvOnly {
+        let mut cmd = Command::new(&shell[0]);
+        cmd.arg0("bash").args(&shell[1..]).process_group(0);
+        return Ok((cmd, None));
+    }
+    let tools = super::jail::probe().map_err(io::Error::other)?;
+    let net = sandbox.net_dir();
+    let bridge = super::bridge::HostBridge::start(&net, &sandbox.ports)?;
+    let program = super::bridge::init_args(&net, limits, &sandbox.ports, &shell);
+    let mut init = vec![super::jail::INIT_PATH.to_string()];
+    init.extend(program);
+    let read_only = [sandbox.programs.clone(), sandbox.harness.join("etc"), net];
+    let layout = super::jail::Layout {
+        root: &sandbox.root,
+        read_only: &read_only,
+        etc: &sandbox.harness.join("etc"),
+        site: sandbox.options.site.as_deref(),
+        work: &sandbox.work,
+    };
+    let mut cmd = super::jail::command(tools, &layout, &init);
+    cmd.process_group(0);
+    Ok((cmd, Some(bridge)))
+}
+
+/// 128 random bits as hex, from the kernel.
+fn nonce() -> io::Result<String> {
+    use std::io::Read as _;
+    let mut bytes = [0u8; 16];
+    fs::File::open("/dev/urandom")?.read_exact(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 /// A non-interactive bash prefixes its errors with `bash: line N:`; a terminal shows `bash:`.
@@ -278,8 +332,12 @@ mod tests {
     use crate::harness::sandbox::Network;
 
     fn session() -> (Sandbox, Session) {
-        let sbx = Sandbox::new(&Network::closed()).unwrap();
-        let s = Session::start(&sbx).unwrap();
+        let options = crate::harness::sandbox::Options {
+            isolation: Isolation::EnvOnly,
+            site: None,
+        };
+        let sbx = Sandbox::new(&Network::closed(), &options).unwrap();
+        let s = Session::start(&sbx, crate::harness::bridge::Limits::DEFAULT).unwrap();
         (sbx, s)
     }
 

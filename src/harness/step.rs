@@ -57,7 +57,10 @@ pub fn run(snippet: &Snippet, live: &mut Live) -> StepResult {
                         snippet,
                         live,
                         deadline,
-                        "python3 \"$HELPSITE_HARNESS/snippet.py\"".into(),
+                        format!(
+                            "{} \"$HELPSITE_HARNESS/snippet.py\"",
+                            super::programs::shell_word("python3")
+                        ),
                     ),
                     Err(e) => failed(format!("writing {}: {e}", path.display()), None),
                 }
@@ -228,8 +231,13 @@ fn file(snippet: &Snippet, live: &mut Live, deadline: Instant, path: &str) -> St
         return failed(format!("writing {}: {e}", content.display()), None);
     }
     let target = shell_path(path);
+    let (mkdir, dirname, cat) = (
+        super::programs::shell_word("mkdir"),
+        super::programs::shell_word("dirname"),
+        super::programs::shell_word("cat"),
+    );
     let script = format!(
-        "mkdir -p -- \"$(dirname -- {target})\" && cat \"$HELPSITE_HARNESS/file\" > {target}"
+        "{mkdir} -p -- \"$({dirname} -- {target})\" && {cat} \"$HELPSITE_HARNESS/file\" > {target}"
     );
     let ran = exec(snippet, live, deadline, &script);
     if ran.status == Some(0) && ran.fault.is_none() {

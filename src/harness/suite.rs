@@ -13,8 +13,9 @@ use std::{sync::Mutex, time::Duration};
 use anyhow::Context as _;
 
 use super::{
+    bridge::Limits,
     link::{self, Link},
-    sandbox::Sandbox,
+    sandbox::{Isolation, Options, Sandbox},
     session::Session,
     step::{self, Live, Rewrite, StepResult},
 };
@@ -61,6 +62,8 @@ pub struct Suite {
     place: Vec<Option<(usize, usize)>>,
     chains: Vec<Chain>,
     link: link::Config,
+    /// Namespaces (the default) or `--no-sandbox`, and the site folder shown to snippets.
+    options: Options,
 }
 
 struct Chain {
@@ -96,6 +99,14 @@ impl Suite {
             place: Vec::new(),
             chains: Vec::new(),
             link: link::Config::new(scenario),
+            options: Options {
+                isolation: if corpus.config.snippets.sandbox {
+                    Isolation::Namespaces
+                } else {
+                    Isolation::EnvOnly
+                },
+                site: corpus.root.canonicalize().ok(),
+            },
         };
         for page in rendered {
             let front = &corpus.pages[page.page].front;
@@ -167,7 +178,7 @@ impl Suite {
 
     fn step(&self, chain: &Chain, state: &mut ChainState, index: usize) -> StepResult {
         if state.live.is_none() && state.results.is_empty() {
-            match self.start(&chain.settings) {
+            match self.start(chain) {
                 Ok(live) => state.live = Some(live),
                 Err(e) => {
                     let message = format!("could not start the sandbox: {e:#}");
@@ -196,10 +207,10 @@ impl Suite {
         step::run(&self.snippets[index], &mut ctx)
     }
 
-    fn start(&self, settings: &PageSettings) -> anyhow::Result<LiveChain> {
-        let link = self.link.start(settings)?;
-        let sandbox = Sandbox::new(&link.network).context("creating the sandbox")?;
-        let session = Session::start(&sandbox).context("starting bash")?;
+    fn start(&self, chain: &Chain) -> anyhow::Result<LiveChain> {
+        let link = self.link.start(&chain.settings)?;
+        let sandbox = Sandbox::new(&link.network, &self.options).context("creating the sandbox")?;
+        let session = Session::start(&sandbox, self.limits(chain)).context("starting bash")?;
         Ok(LiveChain {
             session,
             sandbox,
@@ -243,6 +254,38 @@ impl Suite {
             duration: own.duration,
             rewrites: own.rewrites.clone(),
         }
+    }
+
+    /// The chain's limits: CPU time per process bounded by the sum of its snippets' timeouts.
+    fn limits(&self, chain: &Chain) -> Limits {
+        let total: Duration = chain
+            .members
+            .iter()
+            .map(|&m| self.snippets[m].timeout())
+            .sum();
+        Limits {
+            cpu_seconds: total.as_secs().clamp(1, 86_400) + 1,
+            ..Limits::DEFAULT
+        }
+    }
+
+    /// Runs the chains without namespaces (`--no-sandbox`): only the environment is reset.
+    pub fn set_isolation(&mut self, isolation: Isolation) {
+        self.options.isolation = isolation;
+    }
+
+    /// Whether chains run in namespaces.
+    pub fn isolation(&self) -> Isolation {
+        self.options.isolation
+    }
+
+    /// When namespaces are asked for, checks once that they can be made here: the error names
+    /// the cause and the setting to change (`helpsite test` exits 2 with it).
+    pub fn check_isolation(&self) -> anyhow::Result<()> {
+        if self.options.isolation == Isolation::Namespaces {
+            super::jail::probe()?;
+        }
+        Ok(())
     }
 
     /// The snippets in an order that lets parallel runners work on different chains: the first

@@ -3,8 +3,13 @@
 //! the `Git-Protocol` and `Content-Encoding` headers forwarded as `HTTP_*`. The request body is
 //! streamed into the child's stdin as it arrives (chunked bodies without `CONTENT_LENGTH`, stdin
 //! closed at EOF), never buffered whole; the CGI headers are parsed (`Status:` anywhere) and the
-//! rest of stdout streamed back. If the client goes away or the body passes the limit, the child
-//! is killed, so a half-received push never updates a ref.
+//! rest of stdout streamed back. If the client goes away, stalls longer than [`BODY_IDLE`] or the
+//! body passes the limit, the child's whole process group is killed (http-backend runs
+//! `git receive-pack`/`upload-pack` as its own children, which would otherwise spin on under
+//! PID 1), so a half-received push never updates a ref, and its `tmp_objdir-incoming-*`
+//! quarantine is removed. A gzip body is decompressed here, so the limit counts decompressed
+//! bytes. At most [`MAX_BACKENDS`] run at once (503 beyond). The caller learns each request's
+//! real end ([`Ended`]) when its response body finishes, for the request log.
 
 use std::io;
 use std::path::PathBuf;
@@ -16,13 +21,34 @@ use hyper::body::{Frame, Incoming};
 use hyper::{Response, StatusCode};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::process::{Child, ChildStdin, ChildStdout};
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, SemaphorePermit, watch};
 
 /// Response bodies of the mock.
 pub type Body = BoxBody<Bytes, io::Error>;
 
 /// Largest CGI header block accepted from http-backend.
 const MAX_CGI_HEAD: usize = 64 * 1024;
+
+/// Most backends running at once in this process; more requests get 503.
+pub const MAX_BACKENDS: usize = 64;
+static BACKENDS: Semaphore = Semaphore::const_new(MAX_BACKENDS);
+
+/// A request body that sends nothing for this long is abandoned.
+pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// How a request served by a backend really ended (known once its response body is done).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ended {
+    /// The whole response was sent.
+    Complete,
+    /// The client went away or stalled; the backend was killed.
+    ClientGone,
+    /// The (decompressed) body passed the limit; the backend was killed.
+    TooLarge,
+}
+
+/// Told once how a request ended.
+pub type OnEnd = Box<dyn FnOnce(Ended) + Send + Sync>;
 
 /// What http-backend needs to know about one request.
 #[derive(Debug, Clone)]
@@ -50,6 +76,51 @@ pub enum CgiError {
     Io(#[from] io::Error),
     #[error("git http-backend sent a malformed CGI header")]
     BadHead,
+    #[error("too many requests at once ({MAX_BACKENDS} backends running); try again")]
+    Busy,
+}
+
+/// The backend's process group, killed when this is dropped (done, aborted or client gone).
+struct Group {
+    pgid: Option<u32>,
+    /// For a push: the repository whose quarantine folders to remove if it did not finish.
+    push_repo: Option<PathBuf>,
+    finished: bool,
+    _permit: SemaphorePermit<'static>,
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let pid = self.pgid.and_then(|p| i32::try_from(p).ok());
+        if let Some(pid) = pid.and_then(rustix::process::Pid::from_raw) {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
+        if let (false, Some(repo)) = (self.finished, &self.push_repo) {
+            remove_quarantine(repo);
+        }
+    }
+}
+
+/// Removes the `tmp_objdir-incoming-*` folders an interrupted push left in `repo/objects`.
+fn remove_quarantine(repo: &std::path::Path) {
+    let Ok(entries) = std::fs::read_dir(repo.join("objects")) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        if entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with("tmp_objdir-incoming-")
+        {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+/// The repository folder of a receive-pack request (`/ws/repo.git/git-receive-pack`).
+fn push_repo(req: &CgiRequest) -> Option<PathBuf> {
+    let rel = req.path_info.strip_suffix("/git-receive-pack")?;
+    Some(req.root.join(rel.trim_start_matches('/')))
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,15 +130,33 @@ enum Abort {
     TooLarge,
 }
 
-/// Runs http-backend for `req`, feeding it `body` (at most `limit` bytes).
-pub async fn run(req: CgiRequest, body: Incoming, limit: u64) -> Result<Response<Body>, CgiError> {
-    let mut child = command(&req).spawn()?;
+/// Runs http-backend for `req`, feeding it `body` (at most `limit` bytes, decompressed);
+/// `on_end` learns how the response really ended.
+pub async fn run(
+    req: CgiRequest,
+    body: Incoming,
+    limit: u64,
+    on_end: OnEnd,
+) -> Result<Response<Body>, CgiError> {
+    let permit = BACKENDS.try_acquire().map_err(|_| CgiError::Busy)?;
+    let gzip = req
+        .content_encoding
+        .as_deref()
+        .is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip"));
+    let mut child = command(&req, gzip).spawn()?;
+    let group = Group {
+        pgid: child.id(),
+        push_repo: push_repo(&req),
+        finished: false,
+        _permit: permit,
+    };
     let (abort_tx, abort_rx) = watch::channel(Abort::No);
-    tokio::spawn(feed(body, child.stdin.take(), limit, abort_tx));
+    tokio::spawn(feed(body, child.stdin.take(), limit, gzip, abort_tx));
     let mut stdout = child.stdout.take().ok_or(CgiError::BadHead)?;
     let head = tokio::select! {
         head = read_head(&mut stdout) => head?,
         why = aborted(abort_rx.clone()) => {
+            drop(group);
             let _ = child.kill().await;
             return Err(if why == Abort::TooLarge { CgiError::TooLarge(limit) } else { CgiError::ClientGone });
         }
@@ -78,13 +167,15 @@ pub async fn run(req: CgiRequest, body: Incoming, limit: u64) -> Result<Response
         child,
         abort: abort_rx,
         pending: Some(rest),
+        group,
+        on_end: Some(on_end),
     };
     let stream = futures_util::stream::unfold(Some(out), next_frame);
     *response.body_mut() = StreamBody::new(stream).boxed();
     Ok(response)
 }
 
-fn command(req: &CgiRequest) -> tokio::process::Command {
+fn command(req: &CgiRequest, gzip: bool) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new("git");
     cmd.arg("http-backend")
         .env_clear()
@@ -100,10 +191,17 @@ fn command(req: &CgiRequest) -> tokio::process::Command {
         .env("REMOTE_USER", &req.remote_user)
         .env("REMOTE_ADDR", "127.0.0.1")
         .env("SERVER_PROTOCOL", "HTTP/1.1");
+    // A gzip body reaches the backend decompressed: no encoding, and no length (read to EOF).
+    let none = None;
+    let (length, encoding) = if gzip {
+        (&none, &none)
+    } else {
+        (&req.content_length, &req.content_encoding)
+    };
     let optional = [
         ("CONTENT_TYPE", &req.content_type),
-        ("CONTENT_LENGTH", &req.content_length),
-        ("HTTP_CONTENT_ENCODING", &req.content_encoding),
+        ("CONTENT_LENGTH", length),
+        ("HTTP_CONTENT_ENCODING", encoding),
         ("HTTP_GIT_PROTOCOL", &req.git_protocol),
     ];
     for (name, value) in optional {
@@ -114,26 +212,39 @@ fn command(req: &CgiRequest) -> tokio::process::Command {
     cmd.stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
+        .process_group(0)
         .kill_on_drop(true);
     cmd
 }
 
-/// Copies the request body into the child's stdin; closes it at EOF.
+/// Copies the request body (decompressed when `gzip`) into the child's stdin; closes it at EOF.
+/// A client that errors or sends nothing for [`BODY_IDLE`] is gone.
 async fn feed(
     mut body: Incoming,
     stdin: Option<ChildStdin>,
     limit: u64,
+    gzip: bool,
     abort: watch::Sender<Abort>,
 ) {
     let Some(mut stdin) = stdin else { return };
+    let mut inflate = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
     let mut total = 0u64;
-    while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else {
-            let _ = abort.send(Abort::ClientGone);
-            return;
+    loop {
+        let frame = match tokio::time::timeout(BODY_IDLE, body.frame()).await {
+            Ok(Some(Ok(frame))) => frame,
+            Ok(None) => break,
+            Ok(Some(Err(_))) | Err(_) => {
+                let _ = abort.send(Abort::ClientGone);
+                return;
+            }
         };
         let Ok(data) = frame.into_data() else {
             continue;
+        };
+        let data = match inflate.as_mut().map(|d| inflate_chunk(d, &data)) {
+            None => data,
+            Some(Ok(plain)) => plain,
+            Some(Err(_)) => return, // corrupt gzip: stdin closes early, the backend says so
         };
         total += data.len() as u64;
         if total > limit {
@@ -144,7 +255,30 @@ async fn feed(
             return; // the child stopped reading; its answer says why
         }
     }
+    if let Some(rest) = inflate.map(|d| d.finish()) {
+        match rest {
+            Ok(rest) if total + rest.len() as u64 <= limit => {
+                let _ = stdin.write_all(&rest).await;
+            }
+            Ok(_) => {
+                let _ = abort.send(Abort::TooLarge);
+                return;
+            }
+            Err(_) => return,
+        }
+    }
     let _ = stdin.shutdown().await;
+}
+
+/// Decompresses one chunk of a gzip body; returns what came out of it so far.
+fn inflate_chunk(
+    decoder: &mut flate2::write::GzDecoder<Vec<u8>>,
+    chunk: &[u8],
+) -> io::Result<Bytes> {
+    use std::io::Write as _;
+    decoder.write_all(chunk)?;
+    decoder.flush()?;
+    Ok(Bytes::from(std::mem::take(decoder.get_mut())))
 }
 
 /// Resolves when the feeder signals an abort; never, if it finished normally.
@@ -218,6 +352,28 @@ struct Out {
     child: Child,
     abort: watch::Receiver<Abort>,
     pending: Option<Bytes>,
+    group: Group,
+    on_end: Option<OnEnd>,
+}
+
+impl Out {
+    fn end(&mut self, how: Ended) {
+        if let Some(on_end) = self.on_end.take() {
+            if how == Ended::Complete {
+                // Reaped already: its group id may belong to someone else by now.
+                self.group.finished = true;
+                self.group.pgid = None;
+            }
+            on_end(how);
+        }
+    }
+}
+
+impl Drop for Out {
+    /// A response dropped before its end: the client went away mid-download.
+    fn drop(&mut self) {
+        self.end(Ended::ClientGone);
+    }
 }
 
 type Step = Option<(Result<Frame<Bytes>, io::Error>, Option<Out>)>;
@@ -230,13 +386,15 @@ async fn next_frame(state: Option<Out>) -> Step {
     }
     let mut buf = BytesMut::with_capacity(64 * 1024);
     tokio::select! {
-        _ = aborted(out.abort.clone()) => {
+        why = aborted(out.abort.clone()) => {
+            out.end(if why == Abort::TooLarge { Ended::TooLarge } else { Ended::ClientGone });
             let _ = out.child.kill().await;
             Some((Err(io::Error::other("client went away")), None))
         }
         read = out.stdout.read_buf(&mut buf) => match read {
             Ok(0) => {
                 let _ = out.child.wait().await;
+                out.end(Ended::Complete);
                 None
             }
             Ok(_) => Some((Ok(Frame::data(buf.freeze())), Some(out))),

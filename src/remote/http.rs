@@ -38,18 +38,43 @@ pub async fn handle(st: Arc<State>, profile: Profile, req: Request<Incoming>) ->
         .path_and_query()
         .map_or_else(|| req.uri().to_string(), |p| p.to_string());
     let user = basic_auth(req.headers()).ok().flatten().map(|(u, _)| u);
-    let (response, tag) = if st.rate.allow(user.as_deref()) {
-        respond(&st, profile, req).await
+    let allowed = st.rate.allow(user.as_deref());
+    let entry = RequestLog {
+        method,
+        path,
+        user,
+        decision: String::new(),
+        status: 0,
+    };
+    // A backend's response is logged when its body ends, with how it really ended (a push the
+    // client abandoned is `client-gone`, not `allow 200`); every other answer at once (an
+    // answer that never reached a backend drops `on_end`, and keeps its tag).
+    let (tx, rx) = tokio::sync::oneshot::channel::<cgi::Ended>();
+    let on_end: cgi::OnEnd = Box::new(move |how| {
+        let _ = tx.send(how);
+    });
+    let (response, tag) = if allowed {
+        respond(&st, profile, req, on_end).await
     } else {
         let text = format!("{}\n", super::rate::TEXT);
         (plain(StatusCode::TOO_MANY_REQUESTS, &text), "rate-limited")
     };
-    st.record(RequestLog {
-        method,
-        path,
-        user,
+    let mut entry = RequestLog {
         decision: tag.to_string(),
         status: response.status().as_u16(),
+        ..entry
+    };
+    if tag != "allow" {
+        st.record(entry);
+        return response;
+    }
+    tokio::spawn(async move {
+        match rx.await {
+            Ok(cgi::Ended::Complete) | Err(_) => {}
+            Ok(cgi::Ended::TooLarge) => entry.decision = "too-large".into(),
+            Ok(cgi::Ended::ClientGone) => entry.decision = "client-gone".into(),
+        }
+        st.record(entry);
     });
     response
 }
@@ -58,6 +83,7 @@ async fn respond(
     st: &State,
     profile: Profile,
     req: Request<Incoming>,
+    on_end: cgi::OnEnd,
 ) -> (Response<Body>, &'static str) {
     if super::api::is_api_request(profile, &req) {
         return super::api::respond(st, profile, &req);
@@ -96,8 +122,12 @@ async fn respond(
         let text = format!("Request body larger than {} bytes.\n", st.body_limit);
         return (plain(StatusCode::PAYLOAD_TOO_LARGE, &text), "too-large");
     }
-    match cgi::run(cgi_req, req.into_body(), st.body_limit).await {
+    match cgi::run(cgi_req, req.into_body(), st.body_limit, on_end).await {
         Ok(response) => (response, "allow"),
+        Err(e @ CgiError::Busy) => (
+            plain(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}\n")),
+            "busy",
+        ),
         Err(e @ CgiError::TooLarge(_)) => (
             plain(StatusCode::PAYLOAD_TOO_LARGE, &format!("{e}\n")),
             "too-large",

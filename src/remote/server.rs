@@ -1,7 +1,9 @@
 //! The listener: accepts connections on the loopback port and serves HTTP/1.1 with bounded
 //! headers. A `CONNECT host:443` for a profile host is answered 200 and the tunnel is served over
 //! TLS (the mock's CA) with the same Git endpoints, the host choosing the profile; CONNECT to any
-//! other target gets 403 at once. Ends when the shutdown signal flips.
+//! other target gets 403 at once. Ends when the shutdown signal flips. Idle limits: a request
+//! head must arrive within [`IDLE`] (hyper's header timeout, which also ends an idle keep-alive
+//! connection or tunnel between requests), and a tunnel's upgrade and TLS handshake too.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -23,6 +25,9 @@ use super::{RequestLog, State};
 
 /// Largest request head (request line + headers) accepted.
 pub const MAX_HEAD: usize = 64 * 1024;
+
+/// How long a connection or tunnel may sit idle (no request head, no handshake).
+pub const IDLE: Duration = Duration::from_secs(30);
 
 /// Accepts connections until `shutdown` becomes true.
 pub async fn serve(listener: TcpListener, st: Arc<State>, mut shutdown: watch::Receiver<bool>) {
@@ -51,7 +56,7 @@ where
     let _ = http1::Builder::new()
         .max_buf_size(MAX_HEAD)
         .timer(TokioTimer::new())
-        .header_read_timeout(Duration::from_secs(30))
+        .header_read_timeout(IDLE)
         .serve_connection(TokioIo::new(io), svc)
         .with_upgrades()
         .await;
@@ -140,8 +145,11 @@ fn connect(st: Arc<State>, mut req: Request<Incoming>) -> Response<Body> {
     });
     let upgrade = hyper::upgrade::on(&mut req);
     tokio::spawn(async move {
-        let Ok(upgraded) = upgrade.await else { return };
-        let Ok(tls) = st.tls.acceptor.accept(TokioIo::new(upgraded)).await else {
+        let Ok(Ok(upgraded)) = tokio::time::timeout(IDLE, upgrade).await else {
+            return;
+        };
+        let handshake = st.tls.acceptor.accept(TokioIo::new(upgraded));
+        let Ok(Ok(tls)) = tokio::time::timeout(IDLE, handshake).await else {
             return;
         };
         connection(tls, st, Some(profile)).await;

@@ -1,0 +1,107 @@
+//! The harness's own programs, resolved once per process by absolute path in the system folders
+//! ([`SYSTEM_PATH`], the folders the sandbox binds; the host's `PATH` only as a fallback for
+//! `--no-sandbox`) before any snippet's `PATH` applies: bash, git (and its exec path), python3,
+//! the coreutils the harness's own shell lines use, and the helpsite binary that runs inside the
+//! sandbox as its init. A program planted on a snippet's `PATH` (a fake `kill`, `cat`, `mkdir`)
+//! never stands in for one of these. Tools installed elsewhere (pyenv shims under /root, a
+//! user's ~/bin) are not in the sandbox at all: it binds no part of a HOME.
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+    sync::OnceLock,
+};
+
+/// Absolute paths of the programs the harness runs.
+#[derive(Debug, Clone)]
+pub struct Programs {
+    pub bash: Option<PathBuf>,
+    pub git: Option<PathBuf>,
+    pub git_exec_path: Option<PathBuf>,
+    pub python3: Option<PathBuf>,
+}
+
+/// The programs, resolved on first use.
+pub fn get() -> &'static Programs {
+    static PROGRAMS: OnceLock<Programs> = OnceLock::new();
+    PROGRAMS.get_or_init(|| {
+        let git = system("git");
+        let git_exec_path = git.as_ref().and_then(|git| {
+            let out = Command::new(git).arg("--exec-path").output().ok()?;
+            let text = String::from_utf8(out.stdout).ok()?;
+            Some(PathBuf::from(text.trim())).filter(|p| p.is_absolute())
+        });
+        Programs {
+            bash: system("bash"),
+            git,
+            git_exec_path,
+            python3: system("python3"),
+        }
+    })
+}
+
+/// The folders programs are looked up in (and the sandbox's `PATH`).
+pub const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+/// The bash to run snippets with: its absolute path, or `bash` if there is none.
+pub fn bash() -> PathBuf {
+    get().bash.clone().unwrap_or_else(|| "bash".into())
+}
+
+/// A program's absolute path as a shell word (for the harness's own command lines), or its
+/// bare name when it is not installed in the system folders.
+pub fn shell_word(name: &str) -> String {
+    let path = system(name).map_or_else(|| name.to_string(), |p| p.display().to_string());
+    format!("'{}'", path.replace('\'', r"'\''"))
+}
+
+/// `name` in the system folders, else on the host's `PATH`.
+pub fn system(name: &str) -> Option<PathBuf> {
+    find_in(SYSTEM_PATH.as_ref(), name).or_else(|| which(name))
+}
+
+/// The first executable file called `name` on the host's `PATH`.
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
+    find_in(&path, name)
+}
+
+fn find_in(path: &std::ffi::OsStr, name: &str) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .filter(|dir| dir.is_absolute())
+        .map(|dir| dir.join(name))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt as _;
+    path.metadata()
+        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+/// The helpsite binary: `$HELPSITE_BIN`, this process when it is helpsite, else the one cargo
+/// built beside this test binary (`target/debug/helpsite` next to `target/debug/deps/…`).
+pub fn helpsite_binary() -> Option<PathBuf> {
+    if let Some(bin) = std::env::var_os("HELPSITE_BIN") {
+        return Some(PathBuf::from(bin)).filter(|p| is_executable(p));
+    }
+    let me = std::env::current_exe().ok()?;
+    if me.file_name().is_some_and(|n| n == "helpsite") {
+        return Some(me);
+    }
+    let dir = me.parent()?;
+    [dir.join("helpsite"), dir.parent()?.join("helpsite")]
+        .into_iter()
+        .find(|p| is_executable(p))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn resolves_absolute_paths() {
+        let bash = super::system("bash").unwrap();
+        assert!(bash.is_absolute() && bash.ends_with("bash"), "{bash:?}");
+        assert!(super::system("no-such-program-helpsite").is_none());
+        assert!(super::shell_word("cat").starts_with("'/"));
+    }
+}
