@@ -262,3 +262,26 @@ fn anonymous_and_unknown_paths() {
     let r = call(&remote, "/2.0/snippets", basic(EMAIL, ALL_SCOPES));
     assert_eq!(r.status, 404);
 }
+
+/// The same rule through git: on 2016-06-05 an app password is a wrong secret, on 2016-06-06 it works.
+#[test]
+fn git_before_app_passwords_existed_gets_the_wrong_secret_answer() {
+    let may_not = "remote: You may not have access to this repository or it no longer exists in this workspace. If you think this repository exists and you have access, make sure you are authenticated.";
+    let url = "https://bitbucket.org/username/demo.git";
+    for (day, code) in [("2016-06-05", 128), ("2016-06-06", 0)] {
+        let env =
+            remote_support::Env::with(MockRemote::builder().as_of(day.parse::<AsOf>().unwrap()));
+        let home = env.home().to_path_buf();
+        let mut git = env.git(&home, "username", "made-up-app-password");
+        let out = remote_support::run(git.args(["ls-remote", url]), code);
+        if code != 0 {
+            assert_eq!(
+                env.stderr(&out).lines().collect::<Vec<_>>(),
+                [
+                    may_not,
+                    &format!("fatal: Authentication failed for '{url}/'")
+                ]
+            );
+        }
+    }
+}

@@ -219,6 +219,10 @@ impl Sandbox {
             ("GIT_COMMITTER_EMAIL", AUTHOR.1),
             ("GIT_COMMITTER_DATE", COMMIT_DATE),
             ("PYTHONDONTWRITEBYTECODE", "1"),
+            // Git Credential Manager, if a snippet sets it as helper: no GUI (terminal or git's
+            // askpass instead), credentials in a plaintext store under the sandbox's HOME.
+            ("GCM_GUI_PROMPT", "false"),
+            ("GCM_CREDENTIAL_STORE", "plaintext"),
         ];
         env.extend(fixed.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         env.push((

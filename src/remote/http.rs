@@ -88,6 +88,14 @@ async fn respond(
     if super::api::is_api_request(profile, &req) {
         return super::api::respond(st, profile, &req);
     }
+    if let Some(target) = super::lfs::route(req.method(), req.uri().path()) {
+        let Ok(auth) = basic_auth(req.headers()) else {
+            let text = "Malformed Authorization header.\n";
+            return (plain(StatusCode::BAD_REQUEST, text), "bad-auth");
+        };
+        let auth = auth.as_ref().map(|(u, p)| (u.as_str(), p.as_str()));
+        return super::lfs::respond(st, profile, req, target, auth).await;
+    }
     let query = req.uri().query().unwrap_or("").to_string();
     let target = match route(req.method(), req.uri().path(), &query) {
         Ok(t) => t,

@@ -17,6 +17,7 @@ pub mod api_policy;
 mod cgi;
 mod hooks;
 mod http;
+mod lfs;
 pub mod policy;
 pub mod profile;
 mod rate;

@@ -1,0 +1,149 @@
+//! Other real clients through the mock's proxy: dulwich (pure-Python Git; CONNECT for https://,
+//! and an absolute-form request for http:// through `http_proxy`) and libgit2 (pygit2), each
+//! trusting the mock's CA through `SSL_CERT_FILE`. Without the package a trial is ignored with
+//! the reason; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
+
+mod remote_support;
+
+use std::process::Command;
+
+use helpsite::remote::MockRemote;
+use helpsite::remote::scenario::AsOf;
+use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use remote_support::{Env, TOKEN, local};
+
+const HEAD: &str = "22ab1e9dcf416102eca10589de31028ca07bbcd4";
+
+const DULWICH_CLONE: &str = r#"
+import os, sys
+from dulwich import porcelain
+err = open(os.devnull, "wb")
+repo = porcelain.clone(sys.argv[1], "out", username="username", password=os.environ["TOKEN"], errstream=err)
+print(repo.head().decode())
+"#;
+
+const DULWICH_WRONG: &str = r#"
+import os, sys
+from dulwich import porcelain
+from dulwich.client import HTTPUnauthorized
+try:
+    porcelain.clone(sys.argv[1], "out", username="username", password="wrong", errstream=open(os.devnull, "wb"))
+except HTTPUnauthorized as e:
+    print("401", e)
+"#;
+
+const PYGIT2_CLONE: &str = r#"
+import os, sys, pygit2
+cb = pygit2.RemoteCallbacks(credentials=pygit2.UserPass("username", os.environ["TOKEN"]))
+repo = pygit2.clone_repository(sys.argv[1], "out", callbacks=cb, proxy=True)
+print(repo.head.target)
+"#;
+
+fn main() {
+    let args = Arguments::from_args();
+    let https = "https://bitbucket.org/username/demo.git";
+    let http = "http://bitbucket.org/username/demo.git";
+    let trials = vec![
+        trial(
+            "dulwich_clones_https_through_connect",
+            "dulwich",
+            DULWICH_CLONE,
+            https,
+            HEAD,
+        ),
+        trial(
+            "dulwich_clones_http_through_http_proxy",
+            "dulwich",
+            DULWICH_CLONE,
+            http,
+            HEAD,
+        ),
+        trial(
+            "dulwich_wrong_token_gets_401",
+            "dulwich",
+            DULWICH_WRONG,
+            https,
+            "401 No valid credentials provided",
+        ),
+        trial(
+            "pygit2_clones_https_through_connect",
+            "pygit2",
+            PYGIT2_CLONE,
+            https,
+            HEAD,
+        ),
+    ];
+    libtest_mimic::run(&args, trials).exit();
+}
+
+fn installed(module: &str) -> Result<(), String> {
+    let ok = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "python3 module {module} is not installed (pip install {module})"
+        ))
+    }
+}
+
+fn trial(
+    name: &'static str,
+    module: &'static str,
+    script: &'static str,
+    url: &'static str,
+    expected: &'static str,
+) -> Trial {
+    Trial::ignorable_test(name, move || match installed(module) {
+        Ok(()) => clone(script, url, expected).map(|()| Completion::Completed),
+        Err(reason) if std::env::var_os("HELPSITE_REQUIRE_CLIENTS").is_some_and(|v| v == "1") => {
+            Err(format!("HELPSITE_REQUIRE_CLIENTS=1 but {reason}").into())
+        }
+        Err(reason) => Ok(Completion::ignored_with(format!("not run: {reason}"))),
+    })
+}
+
+/// Runs `script URL` in a fresh directory with only the proxy variables and the CA; its stdout
+/// must be `expected`, and a clone (`out/`) must hold the mock's `main`. (Over http:// dulwich
+/// sends the credentials with its first request: no anonymous 401 in the log.)
+fn clone(script: &str, url: &str, expected: &str) -> Result<(), Failed> {
+    let as_of = "2026-11-28".parse::<AsOf>().unwrap();
+    let env = Env::with(MockRemote::builder().as_of(as_of));
+    let work = tempfile::tempdir()?;
+    let proxy = env.remote.proxy_url();
+    let out = Command::new("python3")
+        .current_dir(work.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", env.home())
+        .envs(["HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy"].map(|k| (k, &proxy)))
+        .env("NO_PROXY", "")
+        .env("SSL_CERT_FILE", env.remote.ca_file())
+        .env("TOKEN", TOKEN)
+        .args(["-c", script, url])
+        .output()?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    if !out.status.success() || stdout.trim() != expected {
+        return Err(format!("stdout: {stdout}\nstderr: {stderr}").into());
+    }
+    if expected == HEAD {
+        let head = local(&work.path().join("out"), &["rev-parse", "HEAD"]);
+        if head.trim() != HEAD {
+            return Err(format!("the clone's HEAD is {head}").into());
+        }
+    }
+    let log: Vec<String> = env.remote.log().iter().map(ToString::to_string).collect();
+    let through = if url.starts_with("https:") {
+        "CONNECT bitbucket.org:443 user=- tunnel 200"
+    } else {
+        "GET /username/demo.git/info/refs?service=git-upload-pack user=username allow 200"
+    };
+    if !log.iter().any(|l| l == through) {
+        return Err(format!("not through the proxy: {log:#?}").into());
+    }
+    Ok(())
+}
