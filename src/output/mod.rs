@@ -64,6 +64,10 @@ pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::
     redirects::write(dir, &redirects)?;
     extras::write_all(dir, &theme, corpus, rendered, &site, &nav)?;
     write_assets(dir, &theme, corpus)?;
+    write_file(
+        &dir.join("static/nav-data.js"),
+        nav.shared_script().as_bytes(),
+    )?;
     staging.commit()?;
     Ok(Outcome::Success)
 }

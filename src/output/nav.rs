@@ -1,6 +1,9 @@
-//! The sidebar navigation and prev/next links. The section tree is built once; each page's nav
-//! shows the top level plus, expanded, only the sections on the way to the current page, so a
-//! page's nav stays small however large the site (10,000 pages: ~200 links, not 10,000).
+//! The sidebar navigation. The section tree is built once. A page carries, inline, only what
+//! does not grow with the site: the breadcrumbs, the start page and the top-level entry on the
+//! way to the page (its section expanded, down to the page). The rest of the top level comes
+//! from one shared script, `static/nav-data.js` ([`Nav::shared_script`], read by the theme's
+//! `static/nav.js`), which works from `file://`; without JavaScript the page's own section and
+//! breadcrumbs still work. So a page's bytes stay the same however many sections the site has.
 
 use std::collections::HashMap;
 
@@ -80,18 +83,97 @@ impl Nav {
         }
     }
 
-    /// The nav for page `current` (`None`: a page outside the tree, like 404), with hrefs
-    /// prefixed by `root` (`../` per folder level of the page being written).
+    /// The inline nav of page `current` (`None`: a page outside the tree, like 404), with
+    /// hrefs prefixed by `root` (`../` per folder level of the page being written): the
+    /// breadcrumbs, the start page and, marked `data-nav="N"` (its place in the top level), the
+    /// top-level entry that holds the page.
     pub fn html(&self, current: Option<usize>, root: &str) -> String {
         let open = current.map_or("", |i| self.folder_of[i].as_str());
-        let mut html = String::with_capacity(8 * 1024);
-        html.push_str("<ul class=\"nav\">");
+        let mut html = String::with_capacity(4 * 1024);
+        self.push_breadcrumbs(&mut html, current, root);
+        html.push_str("<ul class=\"nav\" data-root=\"");
+        let _ = escape_href(&mut html, root);
+        html.push_str("\">");
         if let Some(home) = self.folders.get("").and_then(|f| f.index) {
             self.push_link(&mut html, home, current, root);
         }
-        self.push_children(&mut html, "", open, current, root);
+        let top = self.folders.get("").map_or(&[][..], |f| &f.children[..]);
+        for (n, child) in top.iter().enumerate() {
+            let holds = match child {
+                Child::Page(i) => current == Some(*i),
+                Child::Folder(f) => open == f || open.starts_with(&format!("{f}/")),
+            };
+            if !holds {
+                continue;
+            }
+            let mut item = String::new();
+            match child {
+                Child::Page(i) => self.push_link(&mut item, *i, current, root),
+                Child::Folder(sub) => self.push_section(&mut item, sub, open, current, root),
+            }
+            html.push_str(&item.replacen("<li", &format!("<li data-nav=\"{n}\""), 1));
+        }
         html.push_str("</ul>");
         html
+    }
+
+    /// `Start › Section › Page` for a page below the top level.
+    fn push_breadcrumbs(&self, html: &mut String, current: Option<usize>, root: &str) {
+        let Some(page) = current else { return };
+        let folder = self.folder_of[page].as_str();
+        if folder.is_empty() {
+            return;
+        }
+        html.push_str("<ol class=\"breadcrumbs\" aria-label=\"You are here\">");
+        let mut crumb = |html: &mut String, link: Option<usize>, title: &str| {
+            html.push_str("<li>");
+            match link {
+                Some(i) if Some(i) != current => self.push_anchor(html, i, None, root),
+                _ => {
+                    let _ = escape_html_body_text(&mut *html, title);
+                }
+            }
+            html.push_str("</li>");
+        };
+        let home = self.folders.get("").and_then(|f| f.index);
+        crumb(html, home, "Start");
+        let mut path = String::new();
+        for part in folder.split('/') {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(part);
+            if let Some(f) = self.folders.get(&path) {
+                crumb(html, f.index, &f.title);
+            }
+        }
+        if self.folders.get(folder).and_then(|f| f.index) != Some(page) {
+            crumb(html, None, &self.pages[page].0);
+        }
+        html.push_str("</ol>");
+    }
+
+    /// `static/nav-data.js`: the top level as `[title, url, is_section]` entries (url `""` for a
+    /// section without its own page), in the order `data-nav` numbers them.
+    pub fn shared_script(&self) -> String {
+        let top = self.folders.get("").map_or(&[][..], |f| &f.children[..]);
+        let entries: Vec<(&str, &str, bool)> = top
+            .iter()
+            .map(|child| match child {
+                Child::Page(i) => (self.pages[*i].0.as_str(), self.pages[*i].1.as_str(), false),
+                Child::Folder(f) => {
+                    let folder = &self.folders[f];
+                    let url = folder.index.map_or("", |i| self.pages[i].1.as_str());
+                    (folder.title.as_str(), url, true)
+                }
+            })
+            .collect();
+        let json = serde_json::to_string(&entries).expect("serializing strings");
+        let json = json
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029")
+            .replace("</", "<\\/");
+        format!("var HELPSITE_NAV = {json};\n")
     }
 
     fn push_children(
@@ -220,5 +302,31 @@ mod tests {
         );
         assert_eq!(root_prefix("b/c/z.html"), "../../");
         assert_eq!(root_prefix("index.html"), "");
+    }
+
+    #[test]
+    fn the_top_level_is_shared_and_the_page_keeps_its_section() {
+        let c = corpus(&["_index.md", "top.md", "a/_index.md", "a/x.md", "b/y.md"]);
+        let nav = Nav::new(&c);
+        assert_eq!(
+            nav.shared_script(),
+            "var HELPSITE_NAV = [[\"top\",\"top.html\",false],[\"a\",\"a/index.html\",true],[\"b\",\"\",true]];\n"
+        );
+        let html = nav.html(Some(4), "../");
+        assert!(
+            html.contains("<li data-nav=\"2\" class=\"nav-section open\">"),
+            "{html}"
+        );
+        assert!(!html.contains("top.html") && !html.contains("a/"), "{html}");
+        assert!(
+            html.starts_with("<ol class=\"breadcrumbs\" aria-label=\"You are here\"><li><a href=\"../index.html\">Home</a></li><li>b</li><li>y</li></ol><ul class=\"nav\" data-root=\"../\">"),
+            "{html}"
+        );
+        let html = nav.html(Some(1), "");
+        assert!(
+            html.contains("<li data-nav=\"0\"><a href=\"top.html\" aria-current=\"page\">"),
+            "{html}"
+        );
+        assert!(!html.contains("breadcrumbs"), "{html}");
     }
 }

@@ -43,6 +43,10 @@ const STATIC: &[(&str, &str)] = &[
         "static/search.css",
         include_str!("../../templates/static/search.css"),
     ),
+    (
+        "static/nav.js",
+        include_str!("../../templates/static/nav.js"),
+    ),
 ];
 
 /// Compiled templates plus the static files to copy.

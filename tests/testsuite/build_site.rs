@@ -75,7 +75,6 @@ fn nav_is_ordered_by_weight_and_marks_the_current_page() {
         "deep</span>",
         "alpha.html",
         "fix.html",
-        "reference/index.html",
     ]
     .iter()
     .map(|needle| {
@@ -93,9 +92,16 @@ fn nav_is_ordered_by_weight_and_marks_the_current_page() {
     );
     assert_eq!(nav.matches("aria-current").count(), 1);
     assert!(
-        !nav.contains("reference/api.html"),
-        "other sections stay collapsed: {nav}"
+        !nav.contains("reference/"),
+        "other sections come from the shared nav-data.js: {nav}"
     );
+    let shared = read(&out, "static/nav-data.js");
+    let (guide, reference) = (
+        shared.find("guide/index.html"),
+        shared.find("reference/index.html"),
+    );
+    assert!(guide.is_some() && reference > guide, "{shared}");
+    assert!(!shared.contains("reference/api.html"), "{shared}");
     assert!(
         !nav.contains("nested.html"),
         "sub-sections off the current path stay collapsed: {nav}"
@@ -209,8 +215,8 @@ fn code_is_highlighted_and_consoles_render_like_a_terminal() {
     assert!(css.contains(".hl-comment") && css.contains("[data-theme=\"dark\"] .hl-"));
     assert_eq!(
         html.matches("<script src=").count(),
-        2,
-        "site.js and the search scripts only"
+        4,
+        "site.js, the shared nav (data + script) and search.js only"
     );
 }
 

@@ -1,0 +1,138 @@
+//! `cargo test --test perf_nav`: the shared nav in a real browser. Builds a three-section site
+//! with the real binary and opens its pages from `file://` in headless Chromium (`--dump-dom`,
+//! the DOM after the scripts ran): the page's own HTML carries only its section and
+//! breadcrumbs, and `static/nav.js` adds the other sections from `static/nav-data.js`, in
+//! order, around it. Without Chromium the trial shows as ignored with the install hint; with
+//! HELPSITE_REQUIRE_BROWSER=1 (CI) it fails instead.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use assert_cmd::prelude::*;
+use libtest_mimic::{Arguments, Failed, Trial};
+
+fn main() {
+    let args = Arguments::from_args();
+    let chromium = which("chromium").or_else(|| which("chromium-browser"));
+    let required = std::env::var_os("HELPSITE_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+    let trial = Trial::test(
+        "shared_nav_fills_the_top_level_from_file_urls",
+        move || match &chromium {
+            Some(path) => shared_nav(path),
+            None => Err("chromium not found (apt-get install chromium)".into()),
+        },
+    );
+    let missing = which("chromium").is_none() && which("chromium-browser").is_none();
+    let trial = if missing && !required {
+        trial.with_ignored_flag(true)
+    } else {
+        trial
+    };
+    libtest_mimic::run(&args, vec![trial]).exit();
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|dir| Path::new(dir).join(name))
+        .find(|p| p.is_file())
+}
+
+fn write(path: &Path, text: &str) {
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+    std::fs::write(path, text).expect("write");
+}
+
+fn shared_nav(chromium: &Path) -> Result<(), Failed> {
+    let dir = tempfile::tempdir()?;
+    let content = dir.path().join("content");
+    write(&content.join("_index.md"), "# Home\n\nStart.\n");
+    write(&content.join("about.md"), "# About <us>\n\nText.\n");
+    for s in ["a", "b", "c"] {
+        let index = format!("+++\ntitle = \"Section {s}\"\n+++\nText.\n");
+        write(&content.join(s).join("_index.md"), &index);
+        write(
+            &content.join(s).join("p.md"),
+            &format!("# Page {s}\n\nText.\n"),
+        );
+    }
+    let out = dir.path().join("public");
+    Command::cargo_bin("helpsite")?
+        .args(["build", "-q", "--root"])
+        .arg(dir.path())
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+
+    let raw = std::fs::read_to_string(out.join("b/p.html"))?;
+    let inline = sidebar(&raw)?;
+    check(
+        !inline.contains("a/index.html") && !inline.contains("about.html"),
+        &inline,
+    )?;
+    check(inline.contains("<li>Page b</li></ol>"), &inline)?;
+
+    let dom = sidebar(&dump_dom(chromium, &out.join("b/p.html"))?)?;
+    let order = [
+        "<a href=\"../index.html\">Home</a>",
+        "<a href=\"../a/index.html\">Section a</a>",
+        "<a href=\"../about.html\">About &lt;us&gt;</a>",
+        "class=\"nav-section open\"><a href=\"../b/index.html\">Section b</a>",
+        "<a href=\"../b/p.html\" aria-current=\"page\">Page b</a>",
+        "<a href=\"../c/index.html\">Section c</a>",
+    ];
+    let mut at = 0;
+    for piece in order {
+        let found = dom[at..].find(piece).map(|i| i + at);
+        check(found.is_some(), &format!("{piece} in order in {dom}"))?;
+        at = found.unwrap_or(at);
+    }
+    // A page outside the tree (404, at the top level) gets every top-level entry too.
+    let dom = sidebar(&dump_dom(chromium, &out.join("404.html"))?)?;
+    check(
+        dom.contains("href=\"b/index.html\"") && dom.contains("href=\"about.html\""),
+        &dom,
+    )
+}
+
+fn check(ok: bool, what: &str) -> Result<(), Failed> {
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("not as expected: {what}").into())
+    }
+}
+
+/// The `<nav id="sidebar">…</nav>` of a page.
+fn sidebar(html: &str) -> Result<String, Failed> {
+    let start = html.find("<nav id=\"sidebar\"").ok_or("no sidebar")?;
+    let end = html[start..].find("</nav>").ok_or("unclosed sidebar")? + start;
+    Ok(html[start..end].to_string())
+}
+
+/// The page's DOM after its scripts ran, from a fresh headless Chromium with its own profile.
+fn dump_dom(chromium: &Path, page: &Path) -> Result<String, Failed> {
+    let profile = tempfile::tempdir()?;
+    let output = Command::new(chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg("--allow-file-access-from-files")
+        .arg("--dump-dom")
+        .arg(format!("file://{}", page.display()))
+        .output()?;
+    if !output.status.success() {
+        return Err(format!(
+            "chromium failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    Ok(String::from_utf8(output.stdout)?)
+}
