@@ -125,7 +125,7 @@ impl Nav {
             return;
         }
         html.push_str("<ol class=\"breadcrumbs\" aria-label=\"You are here\">");
-        let mut crumb = |html: &mut String, link: Option<usize>, title: &str| {
+        let crumb = |html: &mut String, link: Option<usize>, title: &str| {
             html.push_str("<li>");
             match link {
                 Some(i) if Some(i) != current => self.push_anchor(html, i, None, root),

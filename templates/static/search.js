@@ -11,6 +11,7 @@
   var WORD = /[\p{Alphabetic}\p{N}]+/gu;
   var MAX_TERM_CHARS = 40;
   var MAX_EXPANSIONS = 100;
+  var TYPO_MIN = 5;
   var HEADING_BONUS = 2;
   var TITLE_BONUS = 1;
   var VALUE = {};
@@ -76,7 +77,29 @@
       if (terms[i].lastIndexOf(word, 0) !== 0) break;
       found.push(i);
     }
+    return found.length || word.length < TYPO_MIN ? found : nearTerms(terms, word);
+  }
+
+  // Terms one letter away from `word` (a letter changed, added, dropped or two swapped), for
+  // words of TYPO_MIN letters or more that match nothing as typed.
+  function nearTerms(terms, word) {
+    var found = [];
+    for (var i = 0; i < terms.length && found.length < MAX_EXPANSIONS; i++) {
+      var t = terms[i];
+      if (Math.abs(t.length - word.length) <= 1 && t.length >= TYPO_MIN - 1 && oneEdit(t, word)) found.push(i);
+    }
     return found;
+  }
+
+  function oneEdit(a, b) {
+    if (a === b) return true;
+    var i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    if (a.length === b.length) {
+      if (a.slice(i + 1) === b.slice(i + 1)) return true;
+      return a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2);
+    }
+    return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
   function postings(index, term) {
@@ -90,7 +113,8 @@
 
   // Marks every section matched by one query word: stamp = the word's number + 1.
   function markWord(index, word, stamp, seen, count, bonus) {
-    lookup(index, word).forEach(function (term) {
+    var terms = lookup(index, word);
+    terms.forEach(function (term) {
       var p = postings(index, term);
       var hit = function (sec, extra) {
         if (seen[sec] !== stamp) { seen[sec] = stamp; count[sec]++; }
@@ -102,9 +126,11 @@
         for (var sec = index.firstSec[page]; sec < index.firstSec[page + 1]; sec++) hit(sec, TITLE_BONUS);
       });
     });
+    return terms;
   }
 
-  // Ranks sections: most query words first, then heading/title hits, then reading order.
+  // Ranks sections: most query words first, then heading/title hits, then reading order. The
+  // array's `total` is how many sections matched (more than shown when capped at `limit`).
   function search(index, query, limit) {
     var words = tokenize(query);
     var n = index.secPage.length;
@@ -112,20 +138,32 @@
     var seen = new Int32Array(n);
     var count = new Uint16Array(n);
     var bonus = new Uint32Array(n);
-    words.forEach(function (w, i) { markWord(index, w, i + 1, seen, count, bonus); });
+    var marked = words.slice();
+    words.forEach(function (w, i) {
+      markWord(index, w, i + 1, seen, count, bonus).forEach(function (term) {
+        var t = index.raw.terms[term];
+        if (t.lastIndexOf(w, 0) !== 0 && marked.indexOf(t) < 0) marked.push(t);
+      });
+    });
     var hits = [];
     for (var s = 0; s < n; s++) if (count[s]) hits.push(s);
     hits.sort(function (x, y) { return count[y] - count[x] || bonus[y] - bonus[x] || x - y; });
-    return hits.slice(0, limit || 20).map(function (sec) { return result(index, sec, words, count[sec]); });
+    var results = hits.slice(0, limit || 20).map(function (sec) {
+      return result(index, sec, marked, count[sec], words.length);
+    });
+    results.total = hits.length;
+    return results;
   }
 
-  function result(index, sec, words, matched) {
+  // `words` are the query's words plus the terms typos were corrected to (all highlighted;
+  // `hl` carries them to the page opened, `?hl=a+b` before the anchor).
+  function result(index, sec, words, matched, asked) {
     var raw = index.raw;
     var page = raw.pages[index.secPage[sec]];
     var head = raw.heads[raw.secs[sec][0]];
     var url = raw.dirs[page[0]] + page[1] + (head[0] ? '#' + head[0] : '');
-    return { url: url, title: page[2], heading: head[1], matched: matched, words: words.length,
-      excerpt: excerpt(raw.secs[sec][1], words) };
+    return { url: url, title: page[2], heading: head[1], matched: matched, words: asked,
+      hl: words.map(encodeURIComponent).join('+'), excerpt: excerpt(raw.secs[sec][1], words) };
   }
 
   // The window of the excerpt holding the most distinct query words, as [text, isMatch] pieces.
@@ -175,7 +213,45 @@
     return pieces;
   }
 
-  var api = { tokenize: tokenize, decodeList: decodeList, load: load, search: search, excerpt: excerpt };
+  // Marks, in the text under `root` (a DOM node), every word starting with one of `words`;
+  // returns the first <mark> (or null). Text only: nodes are split, never parsed as HTML.
+  function markPage(doc, root, words) {
+    if (!root || !words.length) return null;
+    var walker = doc.createTreeWalker(root, 4 /* NodeFilter.SHOW_TEXT */);
+    var nodes = [];
+    for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+      var parent = node.parentNode && node.parentNode.nodeName;
+      if (!/^(SCRIPT|STYLE|MARK|BUTTON)$/.test(parent || '')) nodes.push(node);
+    }
+    var first = null;
+    nodes.forEach(function (text) {
+      var pieces = highlight(text.nodeValue, words);
+      if (pieces.length < 2 && !(pieces[0] && pieces[0][1])) return;
+      var frag = doc.createDocumentFragment();
+      pieces.forEach(function (p) {
+        if (!p[1]) { frag.appendChild(doc.createTextNode(p[0])); return; }
+        var m = doc.createElement('mark');
+        m.className = 'search-hit';
+        m.textContent = p[0];
+        first = first || m;
+        frag.appendChild(m);
+      });
+      text.parentNode.replaceChild(frag, text);
+    });
+    return first;
+  }
+
+  // The words of `?hl=` in a page's address (as search results link them).
+  function hlWords(search) {
+    var m = /[?&]hl=([^&#]*)/.exec(search || '');
+    if (!m) return [];
+    return m[1].split('+').map(function (w) {
+      try { return decodeURIComponent(w).toLowerCase(); } catch (e) { return ''; }
+    }).filter(function (w) { return w; });
+  }
+
+  var api = { tokenize: tokenize, decodeList: decodeList, load: load, search: search, excerpt: excerpt,
+    markPage: markPage, hlWords: hlWords };
   if (typeof module !== 'undefined' && module.exports) { module.exports = api; return; }
   global.helpsiteSearch = api;
 
@@ -200,7 +276,9 @@
   function renderResult(r, root) {
     var li = el('li', 'search-result');
     var a = el('a', 'search-link');
-    a.href = root + r.url;
+    var at = r.url.indexOf('#');
+    var path = at < 0 ? r.url : r.url.slice(0, at);
+    a.href = root + path + (r.hl ? '?hl=' + r.hl : '') + (at < 0 ? '' : r.url.slice(at));
     var where = el('span', 'search-where', r.title);
     if (r.heading) where.appendChild(el('span', 'search-heading', ' › ' + r.heading));
     a.appendChild(where);
@@ -249,8 +327,10 @@
       var results = query.trim() ? search(index, query, 20) : [];
       results.forEach(function (r) { list.appendChild(renderResult(r, root)); });
       list.hidden = results.length === 0;
+      var capped = results.total > results.length;
       status.textContent = !query.trim() ? '' : results.length === 0 ? 'No results.' :
-        results.length + (results.length === 1 ? ' result.' : ' results.') + ' Arrow keys to move, Enter to open.';
+        results.length + (capped ? '+ results.' : results.length === 1 ? ' result.' : ' results.') +
+        ' Arrow keys to move, Enter to open.';
     };
     var run = function () {
       if (index) { show(); return; }
@@ -264,8 +344,12 @@
     document.addEventListener('keydown', function (e) {
       var t = e.target;
       var typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
-      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); input.focus(); input.select(); }
+      var slash = e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey;
+      var ctrlK = (e.key === 'k' || e.key === 'K') && (e.ctrlKey || e.metaKey) && !e.altKey;
+      if (slash || ctrlK) { e.preventDefault(); input.focus(); input.select(); }
     });
+    var hit = markPage(document, document.getElementById('main'), hlWords(global.location && global.location.search));
+    if (hit && !(global.location.hash)) hit.scrollIntoView({ block: 'center' });
   }
 
   // Arrow keys move between the box and the result links; Escape clears; Enter follows a link.

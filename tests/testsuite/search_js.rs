@@ -175,7 +175,7 @@ fn the_page_renders_results_as_text_with_relative_links() {
     );
     let first = &out["results"][0];
     assert_eq!(
-        first["href"], "../guide/hostile.html#img-src-x-onerror-alert-2-heading",
+        first["href"], "../guide/hostile.html?hl=alert#img-src-x-onerror-alert-2-heading",
         "{out:#}"
     );
     let shown =
@@ -191,6 +191,7 @@ fn the_page_renders_results_as_text_with_relative_links() {
         "ArrowDown focuses the first result"
     );
     assert_eq!(out["afterSlash"], "search-input", "/ focuses the box");
+    assert_eq!(out["afterCtrlK"], "search-input", "Ctrl-K focuses the box");
     assert_eq!(out["afterEscape"], json!({"value": "", "hidden": true}));
 }
 
