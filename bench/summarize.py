@@ -25,6 +25,11 @@ def peak_rss_kib(results, tool):
     return int(m.group(1)) if m else None
 
 
+def output_bytes(results, tool):
+    path = os.path.join(results, "bytes-%s.txt" % tool)
+    return int(open(path).read().strip()) if os.path.exists(path) else None
+
+
 def main():
     results, pages = sys.argv[1], int(sys.argv[2])
     times = wall_times(results)
@@ -37,6 +42,7 @@ def main():
             "min_s": min(ts) if ts else None,
             "max_s": max(ts) if ts else None,
             "peak_rss_mib": (peak_rss_kib(results, tool) or 0) / 1024,
+            "output_bytes": output_bytes(results, tool),
         }
     h, g = rows["helpsite"], rows["hugo"]
     ratio_wall = h["median_s"] / g["median_s"] if h["median_s"] and g["median_s"] else None
@@ -44,12 +50,14 @@ def main():
     lines = [
         "%d pages, %d alternating rounds" % (pages, h["runs"]),
         "",
-        "| tool | median wall (s) | min–max (s) | peak RSS (MiB) |",
-        "|---|---|---|---|",
+        "| tool | median wall (s) | min–max (s) | peak RSS (MiB) | output (MB) | per page (KB) |",
+        "|---|---|---|---|---|---|",
     ]
     for tool, r in rows.items():
-        lines.append("| %s | %.2f | %.2f–%.2f | %.0f |" % (
-            tool, r["median_s"], r["min_s"], r["max_s"], r["peak_rss_mib"]))
+        size = r["output_bytes"] or 0
+        lines.append("| %s | %.2f | %.2f–%.2f | %.0f | %.0f | %.1f |" % (
+            tool, r["median_s"], r["min_s"], r["max_s"], r["peak_rss_mib"], size / 1e6,
+            size / 1e3 / pages))
     lines.append("")
     lines.append("helpsite / hugo: wall %.2f×, peak memory %.2f×" % (ratio_wall, ratio_rss))
     text = "\n".join(lines) + "\n"
