@@ -2,7 +2,7 @@
 //! with the real binary and opens its pages from `file://` in headless Chromium (`--dump-dom`,
 //! the DOM after the scripts ran): the page's own HTML carries only its section and
 //! breadcrumbs, and `static/nav.js` adds the other sections from `static/nav-data.js`, in
-//! order, around it. Without Chromium the trial shows as ignored with the install hint; with
+//! order, around it. Also search's `?hl=` words, marked on the page a result opens. Without Chromium the trial shows as ignored with the install hint; with
 //! HELPSITE_REQUIRE_BROWSER=1 (CI) it fails instead.
 
 use std::path::{Path, PathBuf};
@@ -15,20 +15,20 @@ fn main() {
     let args = Arguments::from_args();
     let chromium = which("chromium").or_else(|| which("chromium-browser"));
     let required = std::env::var_os("HELPSITE_REQUIRE_BROWSER").is_some_and(|v| v == "1");
-    let trial = Trial::test(
-        "shared_nav_fills_the_top_level_from_file_urls",
-        move || match &chromium {
-            Some(path) => shared_nav(path),
+    let missing = chromium.is_none();
+    let trial = |name: &str, check: fn(&Path) -> Result<(), Failed>| {
+        let chromium = chromium.clone();
+        let trial = Trial::test(name, move || match &chromium {
+            Some(path) => check(path),
             None => Err("chromium not found (apt-get install chromium)".into()),
-        },
-    );
-    let missing = which("chromium").is_none() && which("chromium-browser").is_none();
-    let trial = if missing && !required {
-        trial.with_ignored_flag(true)
-    } else {
-        trial
+        });
+        trial.with_ignored_flag(missing && !required)
     };
-    libtest_mimic::run(&args, vec![trial]).exit();
+    let trials = vec![
+        trial("shared_nav_fills_the_top_level_from_file_urls", shared_nav),
+        trial("search_words_are_marked_on_the_opened_page", marked_words),
+    ];
+    libtest_mimic::run(&args, trials).exit();
 }
 
 fn which(name: &str) -> Option<PathBuf> {
@@ -74,7 +74,7 @@ fn shared_nav(chromium: &Path) -> Result<(), Failed> {
     )?;
     check(inline.contains("<li>Page b</li></ol>"), &inline)?;
 
-    let dom = sidebar(&dump_dom(chromium, &out.join("b/p.html"))?)?;
+    let dom = sidebar(&dump_dom(chromium, &file_url(&out.join("b/p.html")))?)?;
     let order = [
         "<a href=\"../index.html\">Home</a>",
         "<a href=\"../a/index.html\">Section a</a>",
@@ -90,11 +90,40 @@ fn shared_nav(chromium: &Path) -> Result<(), Failed> {
         at = found.unwrap_or(at);
     }
     // A page outside the tree (404, at the top level) gets every top-level entry too.
-    let dom = sidebar(&dump_dom(chromium, &out.join("404.html"))?)?;
+    let dom = sidebar(&dump_dom(chromium, &file_url(&out.join("404.html")))?)?;
     check(
         dom.contains("href=\"b/index.html\"") && dom.contains("href=\"about.html\""),
         &dom,
     )
+}
+
+/// A result's link (`page.html?hl=password#anchor`) marks the words in the page it opens.
+fn marked_words(chromium: &Path) -> Result<(), Failed> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
+    let dir = tempfile::tempdir()?;
+    let out = dir.path().join("public");
+    Command::cargo_bin("helpsite")?
+        .args(["build", "-q", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let url = format!(
+        "file://{}?hl=password",
+        out.join("guide/password.html").display()
+    );
+    let dom = dump_dom(chromium, &url)?;
+    let main = &dom[dom.find("<main").ok_or("no main")?..];
+    check(
+        main.contains("<mark class=\"search-hit\">password</mark>"),
+        main,
+    )?;
+    let plain = dump_dom(
+        chromium,
+        &format!("file://{}", out.join("guide/password.html").display()),
+    )?;
+    check(!plain.contains("search-hit"), "no marks without ?hl=")
 }
 
 fn check(ok: bool, what: &str) -> Result<(), Failed> {
@@ -105,6 +134,10 @@ fn check(ok: bool, what: &str) -> Result<(), Failed> {
     }
 }
 
+fn file_url(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
 /// The `<nav id="sidebar">…</nav>` of a page.
 fn sidebar(html: &str) -> Result<String, Failed> {
     let start = html.find("<nav id=\"sidebar\"").ok_or("no sidebar")?;
@@ -113,7 +146,7 @@ fn sidebar(html: &str) -> Result<String, Failed> {
 }
 
 /// The page's DOM after its scripts ran, from a fresh headless Chromium with its own profile.
-fn dump_dom(chromium: &Path, page: &Path) -> Result<String, Failed> {
+fn dump_dom(chromium: &Path, url: &str) -> Result<String, Failed> {
     let profile = tempfile::tempdir()?;
     let output = Command::new(chromium)
         .args([
@@ -125,7 +158,7 @@ fn dump_dom(chromium: &Path, page: &Path) -> Result<String, Failed> {
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("--allow-file-access-from-files")
         .arg("--dump-dom")
-        .arg(format!("file://{}", page.display()))
+        .arg(url)
         .output()?;
     if !output.status.success() {
         return Err(format!(
