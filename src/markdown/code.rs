@@ -56,16 +56,22 @@ pub fn pass<'a>(
                 } else {
                     1
                 };
-                let snippet =
-                    match Snippet::from_block(&origin, &section, place, &info, code, line_at(start)) {
-                        Ok(snippet) => snippet,
-                        Err(err) => {
-                            // The page is not written while it has errors: collect them all.
-                            errors.push(err);
-                            last_section = Some(section);
-                            continue;
-                        }
-                    };
+                let snippet = match Snippet::from_block(
+                    &origin,
+                    &section,
+                    place,
+                    &info,
+                    code,
+                    line_at(start),
+                ) {
+                    Ok(snippet) => snippet,
+                    Err(err) => {
+                        // The page is not written while it has errors: collect them all.
+                        errors.push(err);
+                        last_section = Some(section);
+                        continue;
+                    }
+                };
                 last_section = Some(section);
                 if !snippet.attrs.hidden {
                     out.push((Event::Html(CowStr::from(snippet_html(&snippet))), start));
