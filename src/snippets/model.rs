@@ -137,7 +137,7 @@ impl Snippet {
         } else {
             let (lang, attrs, attr_text) =
                 fence::parse_info(info).map_err(|e| error(e.offset, e.message))?;
-            let kind = classify(&lang, &attrs, &page.policy).map_err(|m| error(0, m))?;
+            let kind = classify(&lang, &attrs, page.policy).map_err(|m| error(0, m))?;
             let lang = if lang.is_empty() { "text".into() } else { lang };
             (lang, kind, attrs, attr_text)
         };
