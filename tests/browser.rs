@@ -18,7 +18,7 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use serde_json::{Value, json};
 
 /// The guide page the tests use: it has the error transcript, console snippets and a TOC.
-const GUIDE_PAGE: &str = "reading-the-error.html";
+const GUIDE_PAGE: &str = "why.html";
 /// A line of the error message as a reader would paste it into the search box.
 const ERROR_LINE: &str =
     "remote: Bitbucket Cloud recently stopped supporting account passwords for Git authentication.";
@@ -352,6 +352,12 @@ async fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<
                 .map(|p| p.display().to_string())
         })
         .collect();
+    // 404.html is served by a host for a missing path, never opened from disk: its links resolve
+    // from the site's root (base_url's path), which file:// does not have. browser_ux checks it
+    // served, at a nested path.
+    if matches!(mode, Mode::File) {
+        pages.retain(|p| p != "404.html");
+    }
     pages.sort();
     ensure(pages.len() >= 3, || {
         format!("only {} pages built", pages.len())
@@ -370,7 +376,7 @@ async fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
     let s = &browser.session;
     open(browser, &server.url(GUIDE_PAGE)).await?;
     s.js("window.__before_reload = true;", json!([])).await?;
-    let source = dir.path().join("content/reading-the-error.md");
+    let source = dir.path().join("content/why.md");
     let text = std::fs::read_to_string(&source).map_err(|e| e.to_string())?;
     std::fs::write(&source, format!("{text}\nLive reload marker 4711.\n"))
         .map_err(|e| e.to_string())?;

@@ -89,12 +89,10 @@ fn shared_nav(chromium: &Path) -> Result<(), Failed> {
         check(found.is_some(), &format!("{piece} in order in {dom}"))?;
         at = found.unwrap_or(at);
     }
-    // A page outside the tree (404, at the top level) gets every top-level entry too.
-    let dom = sidebar(&dump_dom(chromium, &file_url(&out.join("404.html")))?)?;
-    check(
-        dom.contains("href=\"b/index.html\"") && dom.contains("href=\"about.html\""),
-        &dom,
-    )
+    // The 404 page is left out here: it resolves its links from the site's root (it is served
+    // for a missing path at any depth), which a file:// URL does not have; browser_ux checks the
+    // served 404 at a nested path.
+    Ok(())
 }
 
 /// A result's link (`page.html?hl=password#anchor`) marks the words in the page it opens.
