@@ -8,7 +8,7 @@
 //! `git receive-pack`/`upload-pack` as its own children, which would otherwise spin on under
 //! PID 1), so a half-received push never updates a ref, and its `tmp_objdir-incoming-*`
 //! quarantine is removed. A gzip body is decompressed here, so the limit counts decompressed
-//! bytes. At most [`MAX_BACKENDS`] run at once (503 beyond). The caller learns each request's
+//! bytes. At most [`MAX_BACKENDS`] of one remote run at once (503 beyond). The caller learns each request's
 //! real end ([`Ended`]) when its response body finishes, for the request log.
 
 use std::io;
@@ -21,7 +21,7 @@ use hyper::body::{Frame, Incoming};
 use hyper::{Response, StatusCode};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 use tokio::process::{Child, ChildStdin, ChildStdout};
-use tokio::sync::{Semaphore, SemaphorePermit, watch};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
 /// Response bodies of the mock.
 pub type Body = BoxBody<Bytes, io::Error>;
@@ -31,7 +31,6 @@ const MAX_CGI_HEAD: usize = 64 * 1024;
 
 /// Most backends running at once in this process; more requests get 503.
 pub const MAX_BACKENDS: usize = 64;
-static BACKENDS: Semaphore = Semaphore::const_new(MAX_BACKENDS);
 
 /// A request body that sends nothing for this long is abandoned.
 pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
@@ -86,7 +85,7 @@ struct Group {
     /// For a push: the repository whose quarantine folders to remove if it did not finish.
     push_repo: Option<PathBuf>,
     finished: bool,
-    _permit: SemaphorePermit<'static>,
+    _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for Group {
@@ -136,9 +135,13 @@ pub async fn run(
     req: CgiRequest,
     body: Incoming,
     limit: u64,
+    backends: &std::sync::Arc<Semaphore>,
     on_end: OnEnd,
 ) -> Result<Response<Body>, CgiError> {
-    let permit = BACKENDS.try_acquire().map_err(|_| CgiError::Busy)?;
+    let permit = backends
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| CgiError::Busy)?;
     let gzip = req
         .content_encoding
         .as_deref()

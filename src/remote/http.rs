@@ -130,7 +130,15 @@ async fn respond(
         let text = format!("Request body larger than {} bytes.\n", st.body_limit);
         return (plain(StatusCode::PAYLOAD_TOO_LARGE, &text), "too-large");
     }
-    match cgi::run(cgi_req, req.into_body(), st.body_limit, on_end).await {
+    match cgi::run(
+        cgi_req,
+        req.into_body(),
+        st.body_limit,
+        &st.backends,
+        on_end,
+    )
+    .await
+    {
         Ok(response) => (response, "allow"),
         Err(e @ CgiError::Busy) => (
             plain(StatusCode::SERVICE_UNAVAILABLE, &format!("{e}\n")),

@@ -76,6 +76,9 @@ pub(crate) struct State {
     /// Canonical repository root.
     root: PathBuf,
     body_limit: u64,
+    /// At most [`cgi::MAX_BACKENDS`] git backends of this remote run at once (503 beyond); one
+    /// remote's load never refuses another's requests in the same process.
+    backends: std::sync::Arc<tokio::sync::Semaphore>,
     tls: tls::Tls,
     log: Mutex<Vec<RequestLog>>,
     on_request: Option<LogHook>,
@@ -180,6 +183,7 @@ impl MockRemoteBuilder {
             scenario,
             root,
             body_limit: self.body_limit.unwrap_or(DEFAULT_BODY_LIMIT),
+            backends: std::sync::Arc::new(tokio::sync::Semaphore::new(cgi::MAX_BACKENDS)),
             tls,
             log: Mutex::new(Vec::new()),
             on_request: self.on_request,
