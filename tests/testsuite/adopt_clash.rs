@@ -2,26 +2,9 @@
 //! itself (the theme's static files, the print page) is an error naming both; a top-level
 //! `404.md` is the site's 404 page (mdBook's convention), not a clash.
 
-use std::path::{Path, PathBuf};
+use crate::support::{build, fixture};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("helpsite")
-        .unwrap()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .assert()
-}
 
 #[test]
 fn content_files_clashing_with_generated_ones_are_errors_naming_both() {

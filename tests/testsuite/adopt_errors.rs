@@ -2,15 +2,10 @@
 //! each broken link (links checked even when fences fail), grouped by file, with true counts,
 //! none cut off.
 
-use std::path::{Path, PathBuf};
+use crate::support::fixture;
+use std::path::Path;
 
 use assert_cmd::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 fn build_stderr(root: &Path, out: &Path) -> String {
     let output = Command::cargo_bin("helpsite")

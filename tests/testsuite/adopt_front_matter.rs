@@ -3,26 +3,10 @@
 //! `aliases` → redirect pages, `[extra]` kept) and a typo of a helpsite key refused with a
 //! suggestion.
 
-use std::path::{Path, PathBuf};
+use crate::support::{build, fixture};
+use std::path::PathBuf;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("helpsite")
-        .unwrap()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .assert()
-}
 
 fn read(path: PathBuf) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

@@ -2,15 +2,9 @@
 //! percent-encoded targets, folders with their own page, Zola's `@/` links and `?query`
 //! links resolve; raw `<a href>`/`<img src>` and root-absolute links are checked too.
 
-use std::path::{Path, PathBuf};
+use crate::support::fixture;
 
 use assert_cmd::Command;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 #[test]
 fn valid_targets_pass_and_raw_html_links_are_checked() {

@@ -2,16 +2,10 @@
 //! not run", `bare_fences = "text"`, `file=` blocks labelled "written to PATH", and a
 //! `[snippets.run]` interpreter that is not installed refused before any snippet runs.
 
-use std::path::{Path, PathBuf};
+use crate::support::fixture;
 
 use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
 
 #[test]
 fn display_only_and_bare_fences_build_and_say_so() {

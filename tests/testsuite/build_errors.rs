@@ -2,9 +2,9 @@
 //! front matter and config (file:line:column, exit 2), non-UTF-8 files, duplicate output paths,
 //! fence errors. In every case the previous output is left exactly as it was.
 
+use crate::support::build;
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
 use crate::support::{fixture, site};
@@ -34,16 +34,6 @@ fn assert_untouched(out: &Path) {
         .filter(|n| n.starts_with(".helpsite"))
         .collect();
     assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
-}
-
-fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
-    Command::cargo_bin("helpsite")
-        .unwrap()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .assert()
 }
 
 #[test]

@@ -46,3 +46,15 @@ pub fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
         .fold(Site::new(), |site, (path, bytes)| site.file(path, bytes))
         .build()
 }
+
+/// `helpsite build --root ROOT --out OUT`, for asserting on its exit code and output.
+pub fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
+    use assert_cmd::prelude::*;
+    std::process::Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--out")
+        .arg(out)
+        .assert()
+}
