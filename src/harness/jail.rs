@@ -14,7 +14,7 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::Command,
+    process::{Child, Command},
     sync::OnceLock,
 };
 
@@ -172,6 +172,43 @@ pub fn command(tools: &Tools, layout: &Layout, program: &[String]) -> Command {
     cmd.arg("--chdir").arg(layout.work);
     cmd.arg("--").args(program);
     cmd
+}
+
+/// Starts `cmd` from one thread that lives as long as the process, and returns the child.
+///
+/// `--die-with-parent` is `PR_SET_PDEATHSIG`, and the kernel's "parent" there is the *thread*
+/// that forked, not the process. A chain's shell is started by whichever test thread runs the
+/// chain's first snippet, and later snippets may run on another thread; libtest's workers end
+/// one by one as the queue empties, and each one's end killed the sandboxes it had started,
+/// mid-chain ("the shell was killed by a signal", seen only near the end of a parallel run).
+/// Forking from a thread that never ends ties each sandbox to the process, as intended.
+pub fn spawn(cmd: Command) -> std::io::Result<Child> {
+    use std::sync::{Mutex, mpsc};
+    type Request = (Command, mpsc::Sender<std::io::Result<Child>>);
+    static KEEPER: OnceLock<Mutex<mpsc::Sender<Request>>> = OnceLock::new();
+    let keeper = KEEPER.get_or_init(|| {
+        let (tx, rx) = mpsc::channel::<Request>();
+        let started = std::thread::Builder::new()
+            .name("sandbox-spawner".into())
+            .spawn(move || {
+                for (mut cmd, reply) in rx {
+                    let _ = reply.send(cmd.spawn());
+                }
+            });
+        if let Err(e) = started {
+            eprintln!("helpsite: cannot start the sandbox spawner thread: {e}");
+        }
+        Mutex::new(tx)
+    });
+    let (reply, answer) = mpsc::channel();
+    keeper
+        .lock()
+        .map_err(|_| std::io::Error::other("the sandbox spawner is poisoned"))?
+        .send((cmd, reply))
+        .map_err(|_| std::io::Error::other("the sandbox spawner thread is gone"))?;
+    answer
+        .recv()
+        .map_err(|_| std::io::Error::other("the sandbox spawner thread is gone"))?
 }
 
 /// Binds a top-level host entry as it is: a symlink stays a symlink (merged /usr), a directory

@@ -89,6 +89,9 @@ pub struct Session {
     stdin: Option<ChildStdin>,
     control: Receiver<String>,
     dead: Option<String>,
+    /// Set once the shell has been waited for (with its status, when wait gave one); no
+    /// signal is sent after that.
+    reaped: Option<Option<std::process::ExitStatus>>,
     /// Inside namespaces: the host half of the network bridge (kept alive with the shell).
     _bridge: Option<super::bridge::HostBridge>,
     out_file: std::path::PathBuf,
@@ -100,14 +103,13 @@ impl Session {
     pub fn start(sandbox: &Sandbox, limits: super::bridge::Limits) -> io::Result<Session> {
         let log = fs::File::create(sandbox.harness.join("shell.log"))?;
         let (mut cmd, bridge) = shell_command(sandbox, limits)?;
-        let mut child = cmd
-            .env_clear()
+        cmd.env_clear()
             .envs(sandbox.env().iter().map(|(k, v)| (k, v)))
             .current_dir(&sandbox.work)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(log)
-            .spawn()?;
+            .stderr(log);
+        let mut child = super::jail::spawn(cmd)?;
         super::cleanup::add_group(child.id());
         let stdin = child.stdin.take();
         let stdout = child
@@ -127,6 +129,7 @@ impl Session {
             stdin,
             control,
             dead: None,
+            reaped: None,
             _bridge: bridge,
             out_file: sandbox.out_file(),
             cmd_file: sandbox.harness.join("cmd"),
@@ -190,7 +193,7 @@ impl Session {
                     }
                 }
                 Err(RecvTimeoutError::Disconnected) => {
-                    let status = self.child.wait().ok().and_then(|s| s.code());
+                    let status = self.reap().and_then(|s| s.code());
                     return self.fail(Fault::ShellExited(status));
                 }
             }
@@ -258,12 +261,29 @@ impl Session {
 
     /// Kills the shell and everything it started, and reaps the shell. In namespaces, killing
     /// bwrap ends its pid namespace (die-with-parent), so `setsid` and double forks die too.
+    /// Idempotent: see [`Session::reap`] for why nothing is signalled once the shell is reaped.
     pub fn kill(&mut self) {
         self.stdin.take();
+        self.reap();
+    }
+
+    /// Kills the shell's process group, then reaps the shell, exactly once. Signals go by
+    /// number, so they are only sent while the shell is unreaped: until then its pid (a zombie
+    /// at worst) still names our group. Once it is reaped the kernel hands the number to the
+    /// next process that wraps around to it (pid_max is 32768 on many machines, and a guide run
+    /// starts thousands of processes), and a group kill sent then could end a stranger, or
+    /// another chain's `setsid` sandbox.
+    fn reap(&mut self) -> Option<std::process::ExitStatus> {
+        if let Some(status) = self.reaped {
+            return status;
+        }
+        let pid = self.child.id();
+        super::cleanup::remove_group(pid);
+        super::cleanup::kill_group(pid);
         let _ = self.child.kill();
-        super::cleanup::kill_group(self.child.id());
-        let _ = self.child.wait();
-        super::cleanup::remove_group(self.child.id());
+        let status = self.child.wait().ok();
+        self.reaped = Some(status);
+        status
     }
 }
 

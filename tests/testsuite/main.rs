@@ -30,3 +30,4 @@ mod serve_http;
 mod serve_reload;
 mod serve_verification;
 mod snippet_cli;
+mod snippet_threads;
