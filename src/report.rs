@@ -51,6 +51,14 @@ pub struct Entry {
     pub reason: Option<String>,
     pub duration_ms: u64,
     pub hash: String,
+    /// When this entry's run ended (`2026-11-28T10:00:00Z`); absent in reports written before
+    /// filtered runs merged, where the report's `generated` is the date of every entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ran: Option<String>,
+    /// A transcript's output as the run printed it, one text per command (trailing whitespace
+    /// trimmed): what the site fills its placeholders (`[SHA7]`, `[DATE]`, …) from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub output: Option<Vec<String>>,
 }
 
 /// The longest failure message kept in the report.
@@ -83,6 +91,58 @@ impl Report {
             isolated: true,
             snippets,
         }
+    }
+
+    /// Reads a report; a missing file is `None`, a malformed one an error naming the file.
+    pub fn read(path: &Path) -> anyhow::Result<Option<Report>> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
+        };
+        let report: Report = serde_json::from_str(&text).map_err(|err| {
+            anyhow::anyhow!(
+                "{}:{}:{}: not a snippet report: {err}",
+                path.display(),
+                err.line(),
+                err.column()
+            )
+        })?;
+        anyhow::ensure!(
+            report.version == 1,
+            "{}: report version {} (this helpsite reads version 1)",
+            path.display(),
+            report.version
+        );
+        Ok(Some(report))
+    }
+
+    /// This (newer, partial) report laid over `older`: entries of `older` that this run did not
+    /// redo are kept (with their own run date) as long as `known` still has their name; the
+    /// result is in the order of `known` (the suite's). Header fields are this run's, except
+    /// `isolated`, which is false if either run went without the sandbox.
+    pub fn merged_over(mut self, older: Report, known: &[&str]) -> Report {
+        let mut by_name: std::collections::HashMap<String, Entry> = older
+            .snippets
+            .into_iter()
+            .map(|mut e| {
+                e.ran.get_or_insert_with(|| older.generated.clone());
+                (e.name.clone(), e)
+            })
+            .collect();
+        for entry in std::mem::take(&mut self.snippets) {
+            by_name.insert(entry.name.clone(), entry);
+        }
+        self.snippets = known.iter().filter_map(|n| by_name.remove(*n)).collect();
+        self.isolated &= older.isolated;
+        self
+    }
+
+    /// The entries whose verdict is `Failed`.
+    pub fn failing(&self) -> impl Iterator<Item = &Entry> {
+        self.snippets
+            .iter()
+            .filter(|e| e.verdict == Verdict::Failed)
     }
 
     /// Writes the report as pretty JSON (through a temporary file, so readers never see half).
@@ -125,5 +185,42 @@ mod tests {
             "{}",
             r.generated
         );
+    }
+
+    fn entry(name: &str, verdict: Verdict) -> Entry {
+        Entry {
+            name: name.into(),
+            file: "content/a.md".into(),
+            line: 3,
+            verdict,
+            reason: None,
+            duration_ms: 1,
+            hash: "h".into(),
+            ran: None,
+            output: None,
+        }
+    }
+
+    #[test]
+    fn a_partial_run_merges_over_the_older_report() {
+        let mut old = Report::new("bitbucket", "2026-11-28", Vec::new());
+        old.generated = "2026-11-01T00:00:00Z".into();
+        old.snippets = vec![
+            entry("a", Verdict::Passed),
+            entry("b", Verdict::Passed),
+            entry("gone", Verdict::Failed),
+        ];
+        let mut new = Report::new("bitbucket", "2026-11-28", vec![entry("b", Verdict::Failed)]);
+        new.isolated = false;
+        let merged = new.merged_over(old, &["a", "b", "c"]);
+        let names: Vec<_> = merged.snippets.iter().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(
+            merged.snippets[0].ran.as_deref(),
+            Some("2026-11-01T00:00:00Z")
+        );
+        assert_eq!(merged.snippets[1].verdict, Verdict::Failed);
+        assert!(!merged.isolated);
+        assert_eq!(merged.failing().count(), 1);
     }
 }

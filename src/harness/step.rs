@@ -22,6 +22,9 @@ pub struct StepResult {
     pub duration: Duration,
     /// Transcript commands whose output or status differed, with what they really did.
     pub rewrites: Vec<Rewrite>,
+    /// A transcript's actual output, one (tidied) text per command run: the report keeps it so
+    /// the site can show what was really printed.
+    pub outputs: Vec<String>,
 }
 
 /// A transcript command's actual result, in the shape `--overwrite` writes back.
@@ -132,6 +135,7 @@ fn console(
     for command in commands {
         let ran = exec(snippet, live, deadline, &command.text);
         let checked = check(command, &ran, &ctx);
+        result.outputs.push(matching::tidy(&ran.output));
         if let Some(replay) = checked.replay {
             result.replay_failure.get_or_insert(replay);
         }

@@ -35,6 +35,8 @@ pub struct SnippetResult {
     pub reason: Option<String>,
     pub duration: Duration,
     pub rewrites: Vec<Rewrite>,
+    /// A transcript's actual output per command (empty for other kinds).
+    pub outputs: Vec<String>,
 }
 
 impl SnippetResult {
@@ -51,6 +53,8 @@ impl SnippetResult {
             },
             duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
             hash: snippet.hash(),
+            ran: None,
+            output: (!self.outputs.is_empty()).then(|| self.outputs.clone()),
         }
     }
 }
@@ -156,6 +160,7 @@ impl Suite {
                 reason: Some(reason),
                 duration: Duration::ZERO,
                 rewrites: Vec::new(),
+                outputs: Vec::new(),
             };
         };
         let chain = &self.chains[c];
@@ -251,6 +256,7 @@ impl Suite {
             reason,
             duration: own.duration,
             rewrites: own.rewrites.clone(),
+            outputs: own.outputs.clone(),
         }
     }
 
