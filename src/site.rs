@@ -25,7 +25,21 @@ pub struct Site {
     pub load_time: Duration,
     /// Set by [`Site::with_verification`]: the marks each snippet shows (issue 6).
     pub marks: Option<output::verify::Marks>,
+    /// Set by [`Site::refusing_failing`]: a build whose marks include a failing snippet is
+    /// refused with [`FailingSnippets`] before anything is written.
+    pub refuse_failing: bool,
 }
+
+/// The build was refused: the test report records these snippets (still as they are in the
+/// pages) as failing. Each line is `file:line: test name`.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error(
+    "not publishing: the test report records {} failing snippet(s):\n{}\nfix them and run \
+     `helpsite test` again, or build anyway with --allow-failing",
+    .0.len(),
+    .0.iter().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+)]
+pub struct FailingSnippets(pub Vec<String>);
 
 /// What a build did, for the summary line.
 #[derive(Debug, Clone, Copy)]
@@ -45,6 +59,7 @@ impl Site {
             corpus,
             load_time: start.elapsed(),
             marks: None,
+            refuse_failing: false,
         })
     }
 
@@ -101,6 +116,30 @@ impl Site {
         self
     }
 
+    /// Makes [`Site::build`] refuse (with [`FailingSnippets`]) when a snippet's mark is failing.
+    pub fn refusing_failing(mut self) -> Site {
+        self.refuse_failing = true;
+        self
+    }
+
+    /// The snippets of `rendered` whose mark is failing, as `file:line: name`, in page order.
+    pub fn failing(&self, rendered: &[RenderedPage]) -> Vec<String> {
+        let Some(marks) = &self.marks else {
+            return Vec::new();
+        };
+        rendered
+            .iter()
+            .flat_map(|page| &page.snippets)
+            .filter(|s| {
+                matches!(
+                    marks.mark(s, &s.hash()),
+                    Some(output::verify::Mark::Failing { .. })
+                )
+            })
+            .map(|s| format!("{}:{}: {}", s.file.display(), s.line, s.test_name))
+            .collect()
+    }
+
     /// Renders and writes the site to `out` (checking links first).
     pub fn build(&self, out: &Path) -> anyhow::Result<Outcome> {
         self.build_with_stats(out).map(|(outcome, _)| outcome)
@@ -110,6 +149,12 @@ impl Site {
     pub fn build_with_stats(&self, out: &Path) -> anyhow::Result<(Outcome, BuildStats)> {
         let start = Instant::now();
         let mut rendered = self.render()?;
+        if self.refuse_failing {
+            let failing = self.failing(&rendered);
+            if !failing.is_empty() {
+                return Err(FailingSnippets(failing).into());
+            }
+        }
         if let Some(marks) = &self.marks {
             output::verify::apply(marks, &mut rendered);
             output::tested::fill(&self.corpus, &mut rendered, marks);

@@ -3,7 +3,10 @@
 use std::path::PathBuf;
 
 use crate::output::verify::{self, Marks};
-use crate::{Outcome, site::Site};
+use crate::{
+    Outcome,
+    site::{FailingSnippets, Site},
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -23,13 +26,26 @@ pub struct Args {
     /// Run every snippet first (writing the report), then build with the fresh marks.
     #[arg(long)]
     pub verify: bool,
+    /// Publish even when the report records failing snippets (their marks say "failing").
+    #[arg(long)]
+    pub allow_failing: bool,
 }
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+    super::check_root(&args.root)?;
     let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
     let (marks, tests) = verification(&args)?;
-    let site = Site::load(&args.root)?.with_verification(marks);
-    let (outcome, stats) = site.build_with_stats(&out)?;
+    let mut site = Site::load(&args.root)?.with_verification(marks);
+    if !args.allow_failing {
+        site = site.refusing_failing();
+    }
+    let (outcome, stats) = match site.build_with_stats(&out) {
+        Err(err) if err.is::<FailingSnippets>() => {
+            eprintln!("error: {err}");
+            return Ok(Outcome::ChecksFailed);
+        }
+        built => built?,
+    };
     if outcome == Outcome::Success && !args.quiet {
         eprintln!(
             "built {} pages into {} (load {} ms, render {} ms, write {} ms)",
@@ -63,6 +79,7 @@ fn verification(args: &Args) -> anyhow::Result<(Marks, Outcome)> {
             filter: None,
             root: args.root.clone(),
             report: Some(report.clone()),
+            no_report: false,
             overwrite: false,
             scenario: None,
             no_sandbox: false,

@@ -40,3 +40,29 @@ impl Cli {
         }
     }
 }
+
+/// The site folder given as `--root` (or `.`) must exist and hold `content/`: said up front, in
+/// the words of the flag, rather than as a failed read deep in the build (or, for `serve`, as
+/// an error page served for ever).
+pub fn check_root(root: &std::path::Path) -> anyhow::Result<()> {
+    let shown = root.display();
+    match std::fs::metadata(root) {
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+            anyhow::bail!("--root {shown}: no such folder")
+        }
+        Err(err) => anyhow::bail!("--root {shown}: {err}"),
+        Ok(meta) if !meta.is_dir() => anyhow::bail!("--root {shown}: not a folder"),
+        Ok(_) => {}
+    }
+    let config = if root.join("helpsite.toml").is_file() {
+        "it has a helpsite.toml but"
+    } else {
+        "it has"
+    };
+    anyhow::ensure!(
+        root.join("content").is_dir(),
+        "--root {shown}: {config} no content/ folder: a site keeps its Markdown pages in \
+         content/ (run from the site's folder, or pass --root DIR)"
+    );
+    Ok(())
+}

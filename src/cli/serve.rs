@@ -28,6 +28,7 @@ pub struct Args {
 }
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+    super::check_root(&args.root)?;
     let out = args.out.unwrap_or_else(|| args.root.join("public"));
     let report = args
         .report

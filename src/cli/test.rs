@@ -1,26 +1,40 @@
 //! `helpsite test [FILTER] [--root DIR] [--report FILE] [--overwrite] [--scenario FILE]`: runs
 //! the site's snippets with the same engine as `cargo test` (chains in parallel), shows progress
-//! on a terminal, prints each failure and a summary, writes the JSON report, and with
-//! `--overwrite` rewrites failing transcripts' expected output in the Markdown.
+//! on a terminal, prints each failure and a summary, writes the JSON report (by default
+//! `ROOT/.helpsite-report.json`; a filtered run merges into it), and with `--overwrite` rewrites
+//! failing transcripts' expected output in the Markdown.
+//!
+//! Colour goes through anstream: on a terminal that supports it, plain under `NO_COLOR`,
+//! `TERM=dumb` or when the output is not a terminal (`CLICOLOR_FORCE=1` forces it). The
+//! progress line (a cursor escape) is only drawn on a terminal that is not `TERM=dumb`.
 
 use std::{
     collections::BTreeMap,
     io::{IsTerminal as _, Write as _},
-    path::PathBuf,
+    path::{Path, PathBuf},
     sync::atomic::{AtomicUsize, Ordering},
     time::Instant,
 };
 
-use anyhow::Context as _;
+use anstyle::{AnsiColor, Style};
 
 use crate::{
     Outcome,
-    harness::{self, Observer, Run, SnippetResult, Suite, Verdict, overwrite, sandbox::Isolation},
+    harness::{
+        self, Observer, Run, SnippetResult, Suite, Verdict, overwrite, record, sandbox::Isolation,
+    },
+    output::verify::DEFAULT_REPORT,
     remote::Scenario,
-    report::Report,
     site::Site,
     snippets::Snippet,
 };
+
+const OK: Style = AnsiColor::Green.on_default();
+const FAILED: Style = AnsiColor::Red.on_default().bold();
+const IGNORED: Style = AnsiColor::Yellow.on_default();
+const BOLD: Style = Style::new().bold();
+const REMOVED: Style = AnsiColor::Red.on_default();
+const ADDED: Style = AnsiColor::Green.on_default();
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -29,9 +43,13 @@ pub struct Args {
     /// The site's root folder (holding helpsite.toml and content/).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
-    /// Write the JSON report here (the site build reads it for verification badges).
+    /// Write the JSON report here (the site build reads it for verification marks); default:
+    /// ROOT/.helpsite-report.json. A filtered run merges its results into the report there.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Write no report.
+    #[arg(long, conflicts_with = "report")]
+    pub no_report: bool,
     /// Rewrite the expected output of failing transcripts in the Markdown, in place.
     #[arg(long)]
     pub overwrite: bool,
@@ -47,6 +65,7 @@ pub struct Args {
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     crate::harness::cleanup::on_interrupt();
+    super::check_root(&args.root)?;
     let site = Site::load(&args.root)?;
     let scenario = args.scenario.as_deref().map(Scenario::load).transpose()?;
     let mut suite = site.suite(scenario)?;
@@ -64,11 +83,23 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let run = harness::run(&suite, &selected, &Terminal::new(started));
     crate::harness::cleanup::exit_if_interrupted();
     suite.shutdown();
-    if let Some(path) = &args.report {
-        write_report(&suite, &run, path)?;
+    if !args.no_report {
+        let path = args
+            .report
+            .clone()
+            .unwrap_or_else(|| args.root.join(DEFAULT_REPORT));
+        let complete = selected.len() == suite.snippets.len();
+        record::save(
+            &suite,
+            record::report(&suite, &run.results),
+            complete,
+            &path,
+        )?;
     }
     if args.overwrite {
         overwrite_failures(&suite, &args.root, &run)?;
+    } else if run.results.iter().any(|(_, r)| !r.rewrites.is_empty()) {
+        print_overwrite_hint(&args);
     }
     Ok(if run.count(Verdict::Failed) == 0 {
         Outcome::Success
@@ -92,7 +123,9 @@ impl Terminal {
             started,
             done: AtomicUsize::new(0),
             total: AtomicUsize::new(0),
-            tty: std::io::stderr().is_terminal(),
+            // Cursor escapes only on a terminal that understands them.
+            tty: std::io::stderr().is_terminal()
+                && std::env::var_os("TERM").is_none_or(|t| t != "dumb"),
         }
     }
 }
@@ -118,7 +151,7 @@ impl Observer for Terminal {
         print_results(suite, run);
         print_summary(run, self.started);
         if suite.isolation() == Isolation::EnvOnly {
-            println!(
+            anstream::println!(
                 "snippets ran WITHOUT the sandbox (--no-sandbox): on this machine, as this user, \
                  with only the environment reset"
             );
@@ -133,48 +166,73 @@ fn print_results(suite: &Suite, run: &Run) {
         let name = &suite.snippets[*i].test_name;
         let reason = result.reason.as_deref().unwrap_or_default();
         match result.verdict {
-            Verdict::Passed => println!("test {name} ... ok"),
-            Verdict::Ignored => println!("test {name} ... ignored, {reason}"),
+            Verdict::Passed => anstream::println!("test {name} ... {OK}ok{OK:#}"),
+            Verdict::Ignored => {
+                anstream::println!("test {name} ... {IGNORED}ignored{IGNORED:#}, {reason}");
+            }
             Verdict::Failed => {
-                println!("test {name} ... FAILED");
+                anstream::println!("test {name} ... {FAILED}FAILED{FAILED:#}");
                 failures.push((name, reason));
             }
         }
     }
     for (name, message) in &failures {
-        println!("\n---- {name} ----\n{message}");
+        anstream::println!("\n{BOLD}---- {name} ----{BOLD:#}");
+        for line in message.lines() {
+            let style = diff_style(line);
+            anstream::println!("{style}{line}{style:#}");
+        }
     }
+}
+
+/// Red for a diff's removed (expected) lines, green for added (actual) ones; snapbox's plain
+/// diff puts line numbers first: `   2      - expected`, `        2 + actual`.
+fn diff_style(line: &str) -> Style {
+    let body = line.trim_start_matches(|c: char| c == ' ' || c.is_ascii_digit());
+    if body.len() == line.len() {
+        return Style::new();
+    }
+    if body.starts_with("- ") || body == "-" {
+        REMOVED
+    } else if body.starts_with("+ ") || body == "+" {
+        ADDED
+    } else {
+        Style::new()
+    }
+}
+
+/// How to accept what the commands printed, for a run with transcripts whose output differs.
+fn print_overwrite_hint(args: &Args) {
+    let mut command = String::from("helpsite test");
+    if args.root != Path::new(".") {
+        command.push_str(&format!(" --root {}", args.root.display()));
+    }
+    if let Some(filter) = &args.filter {
+        command.push_str(&format!(" {filter}"));
+    }
+    anstream::println!(
+        "\n{BOLD}hint:{BOLD:#} if the new output is right, accept it into the Markdown with \
+         `{command} --overwrite`"
+    );
 }
 
 fn print_summary(run: &Run, started: Instant) {
     let passed = run.count(Verdict::Passed);
     let failed = run.count(Verdict::Failed);
     let ignored = run.count(Verdict::Ignored);
-    let word = if failed == 0 { "ok" } else { "FAILED" };
-    println!(
-        "\nsnippets: {word}. {passed} passed; {failed} failed; {ignored} ignored; finished in {:.2}s",
+    let (word, style) = if failed == 0 {
+        ("ok", OK)
+    } else {
+        ("FAILED", FAILED)
+    };
+    anstream::println!(
+        "\nsnippets: {style}{word}{style:#}. {passed} passed; {failed} failed; {ignored} ignored; \
+         finished in {:.2}s",
         started.elapsed().as_secs_f64()
     );
 }
 
-fn write_report(suite: &Suite, run: &Run, path: &std::path::Path) -> anyhow::Result<()> {
-    let scenario = suite.scenario();
-    let profile = format!("{:?}", scenario.profile).to_lowercase();
-    let as_of = match scenario.as_of {
-        Some(as_of) => as_of.date.to_string(),
-        None => crate::remote::scenario::now_utc().date().to_string(),
-    };
-    let entries = run
-        .results
-        .iter()
-        .map(|(i, r)| r.entry(&suite.snippets[*i]))
-        .collect();
-    let mut report = Report::new(&profile, &as_of, entries);
-    report.isolated = suite.isolation() == Isolation::Namespaces;
-    report.write(path).context("writing the snippet report")
-}
-
-fn overwrite_failures(suite: &Suite, root: &std::path::Path, run: &Run) -> anyhow::Result<()> {
+fn overwrite_failures(suite: &Suite, root: &Path, run: &Run) -> anyhow::Result<()> {
     let mut by_file: BTreeMap<PathBuf, Vec<(&Snippet, &[_])>> = BTreeMap::new();
     for (i, result) in &run.results {
         if result.verdict == Verdict::Failed && !result.rewrites.is_empty() {
@@ -187,7 +245,7 @@ fn overwrite_failures(suite: &Suite, root: &std::path::Path, run: &Run) -> anyho
     }
     for (path, fixes) in by_file {
         let n = overwrite::rewrite_file(&path, &fixes)?;
-        println!("overwrote {n} command(s) in {}", path.display());
+        anstream::println!("overwrote {n} command(s) in {}", path.display());
     }
     Ok(())
 }

@@ -38,7 +38,7 @@ fn write_report(root: &Path, verdicts: &[(&str, &str)]) -> std::path::PathBuf {
 fn build(root: &Path, report: &Path) -> (String, String) {
     Command::cargo_bin("helpsite")
         .unwrap()
-        .args(["build", "--quiet", "--root"])
+        .args(["build", "--quiet", "--allow-failing", "--root"])
         .arg(root)
         .arg("--report")
         .arg(report)
@@ -99,7 +99,7 @@ fn build_verify_runs_the_snippets_first_and_marks_their_verdicts() {
     let site = crate::serve_support::fixture("verify-run-site");
     Command::cargo_bin("helpsite")
         .unwrap()
-        .args(["build", "--verify", "--root"])
+        .args(["build", "--verify", "--allow-failing", "--root"])
         .arg(site.path())
         .assert()
         .code(1);
