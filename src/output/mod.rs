@@ -7,6 +7,7 @@ mod atomic;
 mod check;
 mod context;
 mod extras;
+mod filled;
 mod nav;
 mod print;
 mod redirects;

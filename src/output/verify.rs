@@ -7,11 +7,10 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use anyhow::Context as _;
 use serde::Serialize;
 
 use crate::markdown::RenderedPage;
-use crate::report::{Report, Verdict};
+use crate::report::{Entry, Report, Verdict};
 use crate::snippets::{Snippet, SnippetKind};
 
 /// Where `helpsite build` and `helpsite serve` look for the report when not told:
@@ -39,6 +38,8 @@ pub enum Mark {
     NotRun {
         reason: String,
     },
+    /// `helpsite serve` is running it now (or will soon): the result replaces this live.
+    Running,
 }
 
 /// The marks of one build: the report (if any) indexed by test name.
@@ -56,20 +57,7 @@ impl Marks {
 
     /// Reads the report at `path`; a missing file is no report, a malformed one is an error.
     pub fn load(path: &Path) -> anyhow::Result<Marks> {
-        let text = match std::fs::read_to_string(path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(Marks::none()),
-            Err(err) => return Err(err).with_context(|| format!("reading {}", path.display())),
-        };
-        let report: Report = serde_json::from_str(&text)
-            .with_context(|| format!("{}: not a snippet report", path.display()))?;
-        anyhow::ensure!(
-            report.version == 1,
-            "{}: report version {} (this helpsite reads version 1)",
-            path.display(),
-            report.version
-        );
-        Ok(Marks::from_report(report))
+        Ok(Report::read(path)?.map_or_else(Marks::none, Marks::from_report))
     }
 
     pub fn from_report(report: Report) -> Marks {
@@ -87,6 +75,18 @@ impl Marks {
 
     pub fn report(&self) -> Option<&Report> {
         self.report.as_ref()
+    }
+
+    /// The report's entry for the test `name`.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        let report = self.report.as_ref()?;
+        self.by_name.get(name).map(|&i| &report.snippets[i])
+    }
+
+    /// Whether the run went without the namespace sandbox (`--no-sandbox`, `isolated: false`):
+    /// every mark from it says so.
+    pub fn unsandboxed(&self) -> bool {
+        self.report.as_ref().is_some_and(|r| !r.isolated)
     }
 
     /// The mark of a snippet whose current hash is `hash`; `None` for plain text (not a test).
@@ -113,7 +113,7 @@ impl Marks {
         let Some(entry) = self.by_name.get(name).map(|&i| &report.snippets[i]) else {
             return not_run("not verified: not in the latest test report");
         };
-        let date = run_date(&report.generated);
+        let date = run_date(entry.ran.as_deref().unwrap_or(&report.generated));
         if entry.hash != hash {
             return not_run(&format!(
                 "not verified: changed since the test run of {date}"
@@ -196,6 +196,7 @@ impl Mark {
                 date, git_version, ..
             } => format!("failing in the run of {date} with git {git_version}"),
             Mark::NotRun { reason } => reason.clone(),
+            Mark::Running => "running…".to_string(),
         }
     }
 
@@ -227,16 +228,28 @@ impl Mark {
                     .unwrap_or_default();
                 format!("{first}{}.", chars.as_str())
             }
+            Mark::Running => {
+                "helpsite serve is running this snippet against the mock remote now.".to_string()
+            }
         }
     }
 
-    /// `verified` | `failing` | `not-run`, for CSS classes.
+    /// Whether the mark comes from a run (so "without the sandbox" applies to it).
+    pub fn ran(&self) -> bool {
+        matches!(
+            self,
+            Mark::Verified { .. } | Mark::Reproduced { .. } | Mark::Failing { .. }
+        )
+    }
+
+    /// `verified` | `reproduced` | `failing` | `not-run` | `running`, for CSS classes.
     pub fn class(&self) -> &'static str {
         match self {
             Mark::Verified { .. } => "verified",
             Mark::Reproduced { .. } => "reproduced",
             Mark::Failing { .. } => "failing",
             Mark::NotRun { .. } => "not-run",
+            Mark::Running => "running",
         }
     }
 
@@ -269,6 +282,7 @@ impl Mark {
             Mark::Reproduced { .. } => "↻",
             Mark::Failing { .. } => "✗",
             Mark::NotRun { .. } => "○",
+            Mark::Running => "◌",
         };
         format!(
             "<span aria-hidden=\"true\">{icon} </span>{}",
@@ -315,10 +329,12 @@ pub fn apply(marks: &Marks, pages: &mut [RenderedPage]) {
             let Some(close) = page.html[open..].find("</span>").map(|i| i + open) else {
                 continue;
             };
-            let href = format!("{root}{TESTED_URL}#{}", entry_id(&snippet.test_name));
-            let badge = mark.link(&href);
+            let badge = badge(marks, snippet, &mark);
             page.html.replace_range(open..close, &badge);
             from = open + badge.len();
+            if matches!(mark, Mark::Verified { .. } | Mark::Reproduced { .. }) {
+                fill_placeholders(marks, snippet, &mut page.html, from);
+            }
             shown.push(mark);
         }
         if let Some(line) = summary(marks, &shown, &root) {
@@ -327,6 +343,82 @@ pub fn apply(marks: &Marks, pages: &mut [RenderedPage]) {
         }
     }
 }
+
+/// A snippet's badge: its mark linked to its entry on "How this guide is tested", saying so in
+/// words when the run went without the sandbox. Also what `helpsite serve` sends live.
+pub fn badge(marks: &Marks, snippet: &Snippet, mark: &Mark) -> String {
+    let href = format!(
+        "{}{TESTED_URL}#{}",
+        root_of(snippet),
+        entry_id(&snippet.test_name)
+    );
+    let mut badge = mark.link(&href);
+    if marks.unsandboxed() && mark.ran() {
+        let at = badge.len() - "</a>".len();
+        badge.insert_str(
+            at,
+            "<span class=\"snippet-mark-note\"> (ran without the sandbox)</span>",
+        );
+    }
+    badge
+}
+
+/// Replaces the placeholder spans of `snippet`'s block (starting at `from` in `html`, ending
+/// at the next snippet) with what the recorded run printed in their place (see `filled`).
+/// Only when every placeholder of the block has a value: a partial fill would mislead.
+fn fill_placeholders(marks: &Marks, snippet: &Snippet, html: &mut String, from: usize) {
+    let SnippetKind::Console { commands } = &snippet.kind else {
+        return;
+    };
+    let Some(outputs) = marks
+        .entry(&snippet.test_name)
+        .and_then(|e| e.output.as_ref())
+    else {
+        return;
+    };
+    if outputs.len() != commands.len() {
+        return;
+    }
+    let mut values = Vec::new();
+    for (command, output) in commands.iter().zip(outputs) {
+        if let Some(found) = super::filled::values(&command.expected, output) {
+            values.extend(found);
+        }
+    }
+    let end = html[from..]
+        .find("data-snippet=\"")
+        .map_or(html.len(), |i| i + from);
+    let block = &html[from..end];
+    let spans: Vec<(usize, usize)> = block
+        .match_indices(PLACEHOLDER_OPEN)
+        .filter_map(|(at, _)| {
+            block[at..]
+                .find("</span>")
+                .map(|close| (at, at + close + "</span>".len()))
+        })
+        .collect();
+    if spans.is_empty() || spans.len() != values.len() {
+        return;
+    }
+    let mut filled = String::with_capacity(block.len());
+    let mut last = 0;
+    for ((start, stop), value) in spans.iter().zip(&values) {
+        filled.push_str(&block[last..*start]);
+        let token = block[*start..*stop]
+            .rsplit_once("\">")
+            .map_or("", |(_, t)| t.trim_end_matches("</span>"));
+        filled.push_str(&format!(
+            "<span class=\"filled\" title=\"{} in the recorded run\">{}</span>",
+            escape(token),
+            escape(value)
+        ));
+        last = *stop;
+    }
+    filled.push_str(&block[last..]);
+    html.replace_range(from..end, &filled);
+}
+
+const PLACEHOLDER_OPEN: &str = "<span class=\"placeholder\"";
 
 /// `../` per folder between the site root and the page of `snippet` (its URL mirrors its
 /// source path: `content/guide/fix.md` → `guide/fix.html`).
@@ -361,9 +453,14 @@ fn summary(marks: &Marks, shown: &[Mark], root: &str) -> Option<String> {
     .collect();
     let run = match marks.report() {
         Some(r) => format!(
-            " (run of {} with git {})",
+            " (run of {} with git {}{})",
             run_date(&r.generated),
-            r.git_version
+            r.git_version,
+            if r.isolated {
+                ""
+            } else {
+                ", without the sandbox"
+            }
         ),
         None => " (no test report)".to_string(),
     };
