@@ -114,6 +114,15 @@ fn latest_run(out: &mut Out, marks: &Marks, rows: &[Row]) {
     let date = report.generated.as_str();
     out.list(&[
         format!("Run at {date} with git {}.", report.git_version),
+        if report.isolated {
+            "Each chain ran in its own namespace sandbox (no network but the mock remote, a \
+             fresh HOME)."
+                .to_string()
+        } else {
+            "This run went without the sandbox (--no-sandbox): on the machine, as its user, with \
+             only the environment reset."
+                .to_string()
+        },
         format!(
             "Mock remote: the {} profile, dated {}.",
             report.profile, report.as_of
@@ -132,9 +141,7 @@ fn latest_run(out: &mut Out, marks: &Marks, rows: &[Row]) {
 fn reproduce(out: &mut Out, marks: &Marks) {
     out.heading(2, "reproduce-a-run", "Reproduce a run");
     out.para("From a checkout of the guide's repository, run every snippet and rebuild the site:");
-    out.code(
-        "cargo run --release -- test --report .helpsite-report.json\ncargo run --release -- build",
-    );
+    out.code("cargo run --release -- test\ncargo run --release -- build");
     out.para(
         "To try the commands by hand, start the mock remote. It prints its address, the \
          made-up accounts and tokens it accepts, and the git settings that send \

@@ -119,3 +119,77 @@ fn build_verify_runs_the_snippets_first_and_marks_their_verdicts() {
         "{marks:?}"
     );
 }
+
+#[test]
+fn marks_of_a_run_without_the_sandbox_say_so() {
+    let site = crate::serve_support::fixture("verify-site");
+    let report = write_report(site.path(), &[("::push", "passed"), ("::status", "passed")]);
+    let (home, _) = build(site.path(), &report);
+    assert!(!home.contains("without the sandbox"), "{home}");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
+    json["isolated"] = serde_json::Value::Bool(false);
+    std::fs::write(&report, json.to_string()).unwrap();
+    let (home, tested) = build(site.path(), &report);
+    assert_eq!(
+        home.matches("(ran without the sandbox)").count(),
+        2,
+        "each mark of the run says it: {home}"
+    );
+    assert!(
+        home.contains("with git 2.47.3, without the sandbox)"),
+        "{home}"
+    );
+    assert!(tested.contains("without"), "{tested}");
+}
+
+#[test]
+fn transcripts_show_the_output_the_recorded_run_printed() {
+    let site = crate::serve_support::fixture("snippets-kinds");
+    let push = |html: &str| {
+        let at = html
+            .find("data-snippet=\"kinds::the_mock_remote::push_with_token\"")
+            .unwrap();
+        let end = html[at..].find("</pre>").unwrap() + at;
+        html[at..end].to_string()
+    };
+    Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["build", "--quiet", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
+    let before = push(&std::fs::read_to_string(site.path().join("public/kinds.html")).unwrap());
+    assert_eq!(
+        before.matches("class=\"placeholder\"").count(),
+        2,
+        "{before}"
+    );
+
+    Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["test", "kinds::the_mock_remote", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
+    Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["build", "--quiet", "--root"])
+        .arg(site.path())
+        .assert()
+        .success();
+    let after = push(&std::fs::read_to_string(site.path().join("public/kinds.html")).unwrap());
+    assert!(!after.contains("class=\"placeholder\""), "{after}");
+    let filled: Vec<&str> = after
+        .match_indices("in the recorded run\">")
+        .map(|(i, m)| &after[i + m.len()..i + m.len() + 7])
+        .collect();
+    assert_eq!(filled.len(), 2, "{after}");
+    assert!(
+        filled
+            .iter()
+            .all(|v| v.chars().all(|c| c.is_ascii_hexdigit())),
+        "{filled:?}"
+    );
+    assert!(after.contains("  main -&gt; main"), "{after}");
+}
