@@ -46,7 +46,10 @@ fn main() {
     let mut args = Arguments::from_args();
     args.test_threads = Some(1);
     let shared: Shared = Arc::new(Mutex::new(None));
-    let tests: [(&str, Test); 9] = [
+    let tests: [(&str, Test); 10] = [
+        ("serve_marks_go_from_running_to_their_result_live", |w| {
+            Box::pin(serve_live_marks(w))
+        }),
         ("marks_and_the_tested_page_link_both_ways", |w| {
             Box::pin(marks_link_both_ways(w))
         }),
@@ -402,6 +405,66 @@ async fn marks_link_both_ways(w: &World) -> Result<()> {
         }
     }
     no_problems("marks and entries", problems)
+}
+
+/// `helpsite serve` on a site without a report: the page shows "running…", and live.js puts
+/// each result in place as it arrives (seen by a MutationObserver before the end-of-run
+/// reload; sessionStorage keeps what it saw across that reload).
+async fn serve_live_marks(w: &World) -> Result<()> {
+    let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(dir.path().join("content")).map_err(|e| e.to_string())?;
+    std::fs::write(
+        dir.path().join("content/_index.md"),
+        "# Live\n\n## Slow\n\n```bash {name=slow}\nsleep 3\n```\n",
+    )
+    .map_err(|e| e.to_string())?;
+    let server = Server::start_running(dir.path())?;
+    let url = server.url("index.html");
+    let deadline = std::time::Instant::now() + WAIT;
+    let first = loop {
+        w.browser.session.goto(&url).await?;
+        let text = w
+            .js(
+                "const m = document.querySelector('#s-index--slow--slow .snippet-mark');
+                 return m ? m.textContent : '';",
+                json!([]),
+            )
+            .await?;
+        if text.as_str().is_some_and(|t| t.contains("running"))
+            || std::time::Instant::now() > deadline
+        {
+            break text;
+        }
+    };
+    ensure(
+        first.as_str().is_some_and(|t| t.contains("running…")),
+        || format!("the served page's mark before any result: {first}"),
+    )?;
+    w.js(
+        "sessionStorage.removeItem('live-mark');
+         new MutationObserver(() => {
+           const m = document.querySelector('#s-index--slow--slow .snippet-mark');
+           if (m && !m.classList.contains('snippet-mark-running'))
+             sessionStorage.setItem('live-mark', m.className + ' ' + m.textContent);
+         }).observe(document.body, {subtree: true, childList: true});
+         return true;",
+        json!([]),
+    )
+    .await?;
+    let seen = w
+        .browser
+        .session
+        .wait_for(
+            &url,
+            "return sessionStorage.getItem('live-mark');",
+            Duration::from_secs(30),
+        )
+        .await?;
+    ensure(
+        seen.as_str()
+            .is_some_and(|t| t.contains("snippet-mark-verified") && t.contains("output as shown")),
+        || format!("live mark: {seen}"),
+    )
 }
 
 /// Emulates the OS colour scheme.

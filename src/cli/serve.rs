@@ -25,6 +25,9 @@ pub struct Args {
     /// watched: `helpsite test --report FILE` in another terminal updates the open pages.
     #[arg(long)]
     pub report: Option<PathBuf>,
+    /// Do not run the snippets: the marks come from the report only.
+    #[arg(long)]
+    pub no_run: bool,
 }
 
 pub fn execute(args: Args) -> anyhow::Result<Outcome> {
@@ -39,5 +42,6 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
         bind: args.bind,
         port: args.port,
         report,
+        run_snippets: !args.no_run,
     })
 }

@@ -47,6 +47,8 @@ pub enum Mark {
 pub struct Marks {
     report: Option<Report>,
     by_name: HashMap<String, usize>,
+    /// Test names `helpsite serve` is running now: their mark is [`Mark::Running`].
+    running: std::collections::HashSet<String>,
 }
 
 impl Marks {
@@ -70,6 +72,32 @@ impl Marks {
         Marks {
             report: Some(report),
             by_name,
+            running: Default::default(),
+        }
+    }
+
+    /// These marks with `names` shown as running (the dev server's live run).
+    pub fn with_running(mut self, names: impl IntoIterator<Item = String>) -> Marks {
+        self.running = names.into_iter().collect();
+        self
+    }
+
+    /// Adds (or replaces) one snippet's entry, as a live run finishes it; a report is started
+    /// from `header` (its fields, not its entries) when there is none yet.
+    pub fn record(&mut self, entry: Entry, header: &Report) {
+        self.running.remove(&entry.name);
+        let report = self.report.get_or_insert_with(|| Report {
+            snippets: Vec::new(),
+            ..header.clone()
+        });
+        report.isolated &= header.isolated;
+        match self.by_name.get(&entry.name) {
+            Some(&i) => report.snippets[i] = entry,
+            None => {
+                self.by_name
+                    .insert(entry.name.clone(), report.snippets.len());
+                report.snippets.push(entry);
+            }
         }
     }
 
@@ -96,6 +124,7 @@ impl Marks {
             (_, Some(reason)) | (SnippetKind::Ignored { reason }, None) => {
                 Some(not_run(&format!("not run: {reason}")))
             }
+            _ if self.running.contains(&snippet.test_name) => Some(Mark::Running),
             _ => Some(match self.mark_by_name(&snippet.test_name, hash) {
                 Mark::Verified { date, git_version } if expects_failure(snippet) => {
                     Mark::Reproduced { date, git_version }
@@ -443,6 +472,7 @@ fn summary(marks: &Marks, shown: &[Mark], root: &str) -> Option<String> {
             "not verified or not run",
             "not verified or not run",
         ),
+        ("running", "running now", "running now"),
     ]
     .into_iter()
     .filter_map(|(class, one, many)| match count(class) {
@@ -462,6 +492,7 @@ fn summary(marks: &Marks, shown: &[Mark], root: &str) -> Option<String> {
                 ", without the sandbox"
             }
         ),
+        None if count("running") > 0 => String::new(),
         None => " (no test report)".to_string(),
     };
     let snippets = if shown.len() == 1 {

@@ -5,12 +5,15 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Instant;
 
 use anyhow::Context as _;
 
 use super::cache::RenderCache;
 use super::state::State;
+use super::verifier::LiveMarks;
 use crate::output::{self, verify::Marks};
 use crate::{Outcome, site::Site};
 
@@ -22,6 +25,10 @@ pub struct Builder {
     staging: PathBuf,
     report: PathBuf,
     cache: RenderCache,
+    /// The live run's marks (see `verifier`); builds use them while a run goes on.
+    live: Arc<LiveMarks>,
+    /// Told after every good build (the live runner looks for changed snippets).
+    after: Arc<Mutex<Option<Sender<()>>>>,
 }
 
 impl Builder {
@@ -39,7 +46,19 @@ impl Builder {
             staging,
             report,
             cache: RenderCache::default(),
+            live: Arc::default(),
+            after: Arc::default(),
         })
+    }
+
+    /// The marks of the live run, shared with the runner.
+    pub fn live(&self) -> &LiveMarks {
+        &self.live
+    }
+
+    /// Has `sender` told after every good build (by every clone of this builder).
+    pub fn notify_after_builds(&self, sender: Sender<()>) {
+        *self.after.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
     }
 
     /// The folder a good build is served from.
@@ -57,6 +76,11 @@ impl Builder {
                 Ok(()) => {
                     eprintln!("built in {} ms", started.elapsed().as_millis());
                     state.succeeded();
+                    let after = self.after.lock().unwrap_or_else(PoisonError::into_inner);
+                    if let Some(sender) = after.as_ref() {
+                        // A stopped runner is fine: the site is still served.
+                        let _ = sender.send(());
+                    }
                 }
                 Err(err) => report(state, &err),
             },
@@ -68,7 +92,10 @@ impl Builder {
 
     fn build_staging(&self) -> anyhow::Result<Outcome> {
         remove_if_present(&self.staging)?;
-        let marks = Marks::load(&self.report)?;
+        let marks = match self.live.current() {
+            Some(marks) => marks,
+            None => Marks::load(&self.report)?,
+        };
         let site = Site::load(&self.root)?.with_verification(marks);
         // What `Site::build` does, with unchanged pages taken from the render cache.
         let (mut rendered, _fresh) = self.cache.render(&site.corpus)?;

@@ -44,6 +44,12 @@
     });
     events.addEventListener("reload", () => location.reload());
     events.addEventListener("build-error", (e) => show(JSON.parse(e.data).message));
+    // A snippet's mark from the live run: the server's own HTML (escaped there), in place.
+    events.addEventListener("mark", (e) => {
+      const { id, html } = JSON.parse(e.data);
+      const status = document.getElementById(id)?.querySelector(".snippet-status");
+      if (status) status.innerHTML = html;
+    });
   }
   // Browsers allow about six connections per host over HTTP/1.1: a page kept in the
   // back/forward cache must not hold one, or a few clicks later new pages stop loading.

@@ -2,7 +2,8 @@
 //! (`live.js`, injected into every HTML response at serve time), and the page shown before the
 //! first good build. Events: `hello` (current generation, sent on connect), `reload` (a new good
 //! build), `build-error` (the message to show in the overlay; sent on connect too while the
-//! latest build is failing).
+//! latest build is failing), `mark` (a snippet's new verification mark from the live run, put
+//! in place without a reload; the run's marks so far are sent on connect too).
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -25,9 +26,10 @@ const TAG: &str = "<script src=\"/__helpsite/live.js\"></script>";
 pub async fn events(
     Extract(state): Extract<Arc<State>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let (generation, error, receiver) = state.subscribe();
-    let mut first = vec![hello(generation)];
-    first.extend(error.map(build_error));
+    let (snapshot, receiver) = state.subscribe();
+    let mut first = vec![hello(snapshot.generation)];
+    first.extend(snapshot.error.map(build_error));
+    first.extend(snapshot.marks.into_iter().map(|(id, html)| mark(id, html)));
     let changes = stream::unfold(receiver, |mut receiver| async move {
         let event = match receiver.recv().await {
             Ok(change) => to_event(change),
@@ -45,7 +47,14 @@ fn to_event(change: Change) -> Event {
     match change {
         Change::Reload { generation } => reload(generation),
         Change::BuildError { message } => build_error(message),
+        Change::Mark { id, html } => mark(id, html),
     }
+}
+
+fn mark(id: String, html: String) -> Event {
+    Event::default()
+        .event("mark")
+        .data(serde_json::json!({ "id": id, "html": html }).to_string())
 }
 
 fn hello(generation: u64) -> Event {

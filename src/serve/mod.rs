@@ -5,6 +5,7 @@
 //! so the last good site stays served; [`watcher`] turns file-system events into rebuilds;
 //! [`files`] maps request paths to files inside the output folder (never outside it) and answers
 //! them; [`live`] is the event stream, the reload script and the error overlay it drives.
+//! [`verifier`] runs the snippets in the background and updates the marks live.
 //! The reload script is injected into HTML responses at serve time: the built files stay clean.
 
 pub mod builder;
@@ -12,6 +13,7 @@ pub mod cache;
 pub mod files;
 pub mod live;
 pub mod state;
+pub mod verifier;
 pub mod watcher;
 
 use std::net::{IpAddr, SocketAddr};
@@ -36,6 +38,8 @@ pub struct Options {
     pub port: u16,
     /// The snippet report whose marks the pages show (watched like the sources).
     pub report: PathBuf,
+    /// Run the snippets in the background (at start and when their chain changes).
+    pub run_snippets: bool,
 }
 
 /// Refuses addresses other than loopback: the dev server injects scripts, has no access control
@@ -73,6 +77,15 @@ async fn serve(options: Options) -> anyhow::Result<Outcome> {
         options.report.clone(),
     )?;
     let state = Arc::new(State::new(builder.out().to_path_buf()));
+    if options.run_snippets {
+        let runner = verifier::start(
+            options.root.clone(),
+            options.report.clone(),
+            builder.clone(),
+            Arc::clone(&state),
+        )?;
+        builder.notify_after_builds(runner);
+    }
     let first = (builder.clone(), Arc::clone(&state));
     tokio::task::spawn_blocking(move || first.0.rebuild(&first.1))
         .await

@@ -14,6 +14,9 @@ pub enum Change {
     /// The latest build failed; the last good site stays served. The text is what the terminal
     /// showed.
     BuildError { message: String },
+    /// A snippet's mark changed in the live run: the element with id `id` gets `html` as its
+    /// status (no reload).
+    Mark { id: String, html: String },
 }
 
 /// Shared by every request and by the builder thread.
@@ -38,11 +41,24 @@ pub struct Site {
 struct Latest {
     generation: u64,
     error: Option<String>,
+    /// The live run's marks so far (snippet id → badge), sent to pages that connect mid-run:
+    /// their HTML may come from a build older than these.
+    marks: std::collections::BTreeMap<String, String>,
+}
+
+/// What a page that connects is told first.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub generation: u64,
+    pub error: Option<String>,
+    pub marks: Vec<(String, String)>,
 }
 
 impl State {
     pub fn new(out: PathBuf) -> State {
-        let (changes, _) = broadcast::channel(16);
+        // Room for a burst of marks (a fast chain finishes many snippets at once); a page that
+        // lags behind anyway reloads.
+        let (changes, _) = broadcast::channel(256);
         State {
             site: RwLock::new(Site { out, ready: false }),
             latest: Mutex::new(Latest::default()),
@@ -50,12 +66,34 @@ impl State {
         }
     }
 
-    /// Subscribes to changes, and returns the state to show right away (generation, error).
-    pub fn subscribe(&self) -> (u64, Option<String>, broadcast::Receiver<Change>) {
+    /// Subscribes to changes, and returns the state to show right away.
+    pub fn subscribe(&self) -> (Snapshot, broadcast::Receiver<Change>) {
         let latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
         // Subscribing under the lock: no change can slip between the snapshot and the receiver.
         let receiver = self.changes.subscribe();
-        (latest.generation, latest.error.clone(), receiver)
+        let snapshot = Snapshot {
+            generation: latest.generation,
+            error: latest.error.clone(),
+            marks: latest
+                .marks
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        };
+        (snapshot, receiver)
+    }
+
+    /// A live run starts: forget the previous run's marks.
+    pub fn clear_marks(&self) {
+        let mut latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
+        latest.marks.clear();
+    }
+
+    /// A snippet's mark changed: every open page updates it in place.
+    pub fn mark(&self, id: String, html: String) {
+        let mut latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
+        latest.marks.insert(id.clone(), html.clone());
+        let _ = self.changes.send(Change::Mark { id, html });
     }
 
     /// Records a good build (already swapped in) and tells every open page to reload.

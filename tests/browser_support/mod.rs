@@ -277,10 +277,22 @@ pub struct Server {
 }
 
 impl Server {
+    /// Serves `root` without the live snippet run (`--no-run`): the marks come from the report.
     pub fn start(root: &Path) -> Result<Server> {
+        Server::start_with(root, &["--no-run"])
+    }
+
+    /// Serves `root` with the live snippet run, as `helpsite serve` does by default.
+    #[allow(dead_code, reason = "used by browser_ux, not by browser")]
+    pub fn start_running(root: &Path) -> Result<Server> {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, extra: &[&str]) -> Result<Server> {
         let mut child = Command::new(env!("CARGO_BIN_EXE_helpsite"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()

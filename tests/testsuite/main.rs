@@ -28,6 +28,7 @@ mod sandbox_escapes;
 mod search_features;
 mod search_js;
 mod serve_http;
+mod serve_live_run;
 mod serve_reload;
 mod serve_verification;
 mod snippet_cli;

@@ -41,12 +41,23 @@ pub struct Server {
 }
 
 impl Server {
-    /// Starts serving `root` (output in ROOT/public) and waits for the URL line.
+    /// Starts serving `root` (output in ROOT/public) without the live snippet run (`--no-run`:
+    /// its events would interleave with the ones these tests wait for), and waits for the URL.
     pub fn start(root: &Path) -> Server {
+        Server::start_with(root, &["--no-run"])
+    }
+
+    /// Starts serving `root` with the live snippet run, as `helpsite serve` does by default.
+    pub fn start_running(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, extra: &[&str]) -> Server {
         let out = root.join("public");
         let mut child = Command::new(env!("CARGO_BIN_EXE_helpsite"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(extra)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
