@@ -45,6 +45,8 @@ pub struct FailingSnippets(pub Vec<String>);
 #[derive(Debug, Clone, Copy)]
 pub struct BuildStats {
     pub pages: usize,
+    /// Snippets published with a failing mark (only possible when not refusing them).
+    pub failing: usize,
     pub render_time: Duration,
     pub write_time: Duration,
 }
@@ -99,13 +101,22 @@ impl Site {
     /// Renders the site and chains its snippets for the harness, with `scenario` (else the
     /// site's own, [`Site::scenario`]).
     pub fn suite(&self, scenario: Option<Scenario>) -> anyhow::Result<Suite> {
+        let rendered = self.render()?;
+        self.suite_of(&rendered, scenario)
+    }
+
+    /// [`Site::suite`] over pages already rendered (the dev server's render cache).
+    pub fn suite_of(
+        &self,
+        rendered: &[RenderedPage],
+        scenario: Option<Scenario>,
+    ) -> anyhow::Result<Suite> {
         // `[snippets.run]` interpreters are checked before anything runs.
         let config_text =
             std::fs::read_to_string(self.corpus.root.join("helpsite.toml")).unwrap_or_default();
         self.corpus.config.snippets.check_runners(&config_text)?;
-        let rendered = self.render()?;
         let own = self.scenario()?;
-        Suite::new(&self.corpus, &rendered, scenario.unwrap_or(own))
+        Suite::new(&self.corpus, rendered, scenario.unwrap_or(own))
     }
 
     /// Marks every snippet from a test report (verified, failing, not run) and adds the
@@ -149,11 +160,9 @@ impl Site {
     pub fn build_with_stats(&self, out: &Path) -> anyhow::Result<(Outcome, BuildStats)> {
         let start = Instant::now();
         let mut rendered = self.render()?;
-        if self.refuse_failing {
-            let failing = self.failing(&rendered);
-            if !failing.is_empty() {
-                return Err(FailingSnippets(failing).into());
-            }
+        let failing = self.failing(&rendered);
+        if self.refuse_failing && !failing.is_empty() {
+            return Err(FailingSnippets(failing).into());
         }
         if let Some(marks) = &self.marks {
             output::verify::apply(marks, &mut rendered);
@@ -164,6 +173,7 @@ impl Site {
         let outcome = output::write(&self.corpus, &rendered, out)?;
         let stats = BuildStats {
             pages: rendered.len(),
+            failing: failing.len(),
             render_time,
             write_time: start.elapsed(),
         };

@@ -56,6 +56,12 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
             stats.write_time.as_millis()
         );
     }
+    if stats.failing > 0 {
+        eprintln!(
+            "warning: published {} snippet(s) marked failing (--allow-failing)",
+            stats.failing
+        );
+    }
     // With --verify, failing snippets fail the build too (the site is still written).
     Ok(if tests == Outcome::ChecksFailed {
         tests

@@ -51,6 +51,14 @@ impl Builder {
         })
     }
 
+    /// Renders `corpus` through the render cache (unchanged pages are not rendered again).
+    pub fn render_cached(
+        &self,
+        corpus: &crate::content::Corpus,
+    ) -> anyhow::Result<Vec<crate::markdown::RenderedPage>> {
+        Ok(self.cache.render(corpus)?.0)
+    }
+
     /// The marks of the live run, shared with the runner.
     pub fn live(&self) -> &LiveMarks {
         &self.live

@@ -104,8 +104,11 @@ impl Runner {
 
     /// Runs the chains with a snippet the report has no current verdict for.
     fn once(&self) -> anyhow::Result<()> {
-        let site = Site::load(&self.root)?;
-        let suite = site.suite(None)?;
+        // Loaded as the builder loads it (with the generated page), so sharing its render
+        // cache renders nothing again.
+        let site = Site::load(&self.root)?.with_verification(Marks::none());
+        let rendered = self.builder.render_cached(&site.corpus)?;
+        let suite = site.suite_of(&rendered, None)?;
         suite.check_isolation()?;
         let older = Marks::load(&self.report)?;
         let selected = stale_chains(&suite, &older);
