@@ -9,7 +9,16 @@ use assert_cmd::Command;
 
 use crate::support::{Site, fixture};
 
+/// `helpsite test --root ROOT` without the default report: the fixtures are read in place, and
+/// a report written there would land in the source tree.
 fn helpsite_test(root: &Path) -> Command {
+    let mut cmd = with_report(root);
+    cmd.arg("--no-report");
+    cmd
+}
+
+/// `helpsite test --root ROOT`; the caller gives `--report FILE`.
+fn with_report(root: &Path) -> Command {
     let mut cmd = Command::cargo_bin("helpsite").unwrap();
     cmd.arg("test").arg("--root").arg(root);
     cmd
@@ -33,7 +42,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
     let report = dir.path().join("report.json");
     let root = fixture("snippets-kinds");
     let stdout = stdout_of(
-        helpsite_test(&root)
+        with_report(&root)
             .arg("kinds::")
             .arg("--report")
             .arg(&report),
