@@ -29,6 +29,9 @@ pub struct Builder {
     live: Arc<LiveMarks>,
     /// Told after every good build (the live runner looks for changed snippets).
     after: Arc<Mutex<Option<Sender<()>>>>,
+    /// One build at a time: the watcher's thread and the live runner both rebuild, and they
+    /// share the staging folder.
+    building: Arc<Mutex<()>>,
 }
 
 impl Builder {
@@ -48,6 +51,7 @@ impl Builder {
             cache: RenderCache::default(),
             live: Arc::default(),
             after: Arc::default(),
+            building: Arc::default(),
         })
     }
 
@@ -78,6 +82,7 @@ impl Builder {
     /// failed one is printed here and shown on open pages, and the last good site stays.
     /// Blocking: call from a thread, not from async code.
     pub fn rebuild(&self, state: &State) {
+        let _one_at_a_time = self.building.lock().unwrap_or_else(PoisonError::into_inner);
         let started = Instant::now();
         match self.build_staging() {
             Ok(Outcome::Success) => match self.swap_in(state) {
