@@ -223,3 +223,31 @@ fn an_expected_failure_that_passed_was_reproduced() {
         mark.html()
     );
 }
+
+#[test]
+fn running_marks_give_way_to_recorded_results() {
+    let console = || SnippetKind::Console {
+        commands: Vec::new(),
+    };
+    let header = report();
+    let mut marks = Marks::none().with_running(["guide::fix::push".to_string()]);
+    let push = snippet("guide::fix::push", console());
+    assert_eq!(marks.mark(&push, "aaa"), Some(Mark::Running));
+    assert_eq!(Mark::Running.label(), "running…");
+    let mut entry = header.snippets[0].clone();
+    entry.ran = Some("2026-12-01T09:00:00Z".into());
+    marks.record(entry, &header);
+    assert!(matches!(
+        marks.mark(&push, "aaa"),
+        Some(Mark::Verified { date, .. }) if date == "2026-12-01"
+    ));
+    let mut unsandboxed = header.clone();
+    unsandboxed.isolated = false;
+    marks.record(header.snippets[1].clone(), &unsandboxed);
+    assert!(marks.unsandboxed());
+    let badge = badge(&marks, &push, &marks.mark(&push, "aaa").unwrap());
+    assert!(
+        badge.contains("(ran without the sandbox)</span></a>"),
+        "{badge}"
+    );
+}
