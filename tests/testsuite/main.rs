@@ -24,6 +24,7 @@ mod remote_protocol;
 mod remote_smoke;
 mod remote_ssh;
 mod sandbox_escapes;
+mod sandbox_ssh;
 mod search_features;
 mod search_js;
 mod serve_http;
