@@ -171,6 +171,10 @@ pub fn command(tools: &Tools, layout: &Layout, program: &[String]) -> Command {
         cmd.arg("--ro-bind").arg(file).arg(file);
     }
     cmd.arg("--ro-bind").arg(&tools.init).arg(INIT_PATH);
+    // Git Credential Manager's folder (its binary and the native libraries beside it).
+    if let Some(dir) = super::programs::gcm().and_then(Path::parent) {
+        cmd.arg("--ro-bind").arg(dir).arg(super::programs::GCM_DIR);
+    }
     if let Some(site) = layout.site {
         cmd.arg("--ro-bind").arg(site).arg(SITE_DIR);
     }

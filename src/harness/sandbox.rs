@@ -253,11 +253,13 @@ impl Sandbox {
             Isolation::Namespaces => SYSTEM_PATH.into(),
         };
         let ssh = network.ssh.is_some() && self.options.isolation == Isolation::Namespaces;
-        let search_path = if ssh {
-            format!("{search_path}:{}", path(&self.programs.join("bin")))
-        } else {
-            search_path
-        };
+        let mut search_path = search_path;
+        if ssh {
+            search_path = format!("{search_path}:{}", path(&self.programs.join("bin")));
+        }
+        if self.options.isolation == Isolation::Namespaces && super::programs::gcm().is_some() {
+            search_path = format!("{search_path}:{}", super::programs::GCM_DIR);
+        }
         let mut env: Vec<(String, String)> = vec![
             ("PATH".into(), search_path),
             ("HOME".into(), path(&self.home)),
@@ -284,10 +286,12 @@ impl Sandbox {
             ("GIT_COMMITTER_EMAIL", AUTHOR.1),
             ("GIT_COMMITTER_DATE", COMMIT_DATE),
             ("PYTHONDONTWRITEBYTECODE", "1"),
-            // Git Credential Manager, if a snippet sets it as helper: no GUI (terminal or git's
-            // askpass instead), credentials in a plaintext store under the sandbox's HOME.
+            // Git Credential Manager (bound in when installed): no GUI; its store is left to the
+            // snippet's `credential.credentialStore`, as on a reader's machine.
             ("GCM_GUI_PROMPT", "false"),
-            ("GCM_CREDENTIAL_STORE", "plaintext"),
+            // .NET programs (GCM) map their code heap through one large memfd for W^X, which
+            // the sandbox's file-size limit kills (SIGXFSZ); the plain mapping behaves the same.
+            ("DOTNET_EnableWriteXorExecute", "0"),
         ];
         env.extend(fixed.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         // Without namespaces, ssh would reach the real network: git's ssh is switched off.
