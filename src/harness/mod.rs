@@ -21,6 +21,7 @@ pub mod link;
 pub mod matching;
 pub mod overwrite;
 pub mod programs;
+pub mod pty;
 pub mod run;
 pub mod sandbox;
 pub mod session;
