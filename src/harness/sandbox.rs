@@ -128,14 +128,13 @@ exit 255
 "#;
 
 /// The sandbox's system-wide ssh config (`/etc/ssh/ssh_config` inside): both Bitbucket names go
-/// through the relay to the mock; a first connection records the host key in ~/.ssh/known_hosts
-/// as when the reader answers `yes` (ssh prints its "Permanently added" warning), and a changed
-/// key is still refused. A reader's own ~/.ssh/config is read first, as on their machine.
+/// through the relay to the mock. Nothing else changes: a first connection asks about the host
+/// key as on a reader's machine (a `tty` snippet answers `yes`; without a terminal ssh refuses
+/// with `Host key verification failed.`), and a reader's own ~/.ssh/config is read first.
 const SSH_CONFIG: &str = "\
 # helpsite sandbox: bitbucket.org and altssh.bitbucket.org are the mock remote.
 Host bitbucket.org altssh.bitbucket.org
     ProxyCommand @RELAY@ @PORT@ %h %p
-    StrictHostKeyChecking accept-new
 ";
 
 /// `bitbucket-add-ssh-key ACCOUNT [FILE]`: the sandbox's stand-in for "Personal settings → SSH
@@ -315,6 +314,14 @@ impl Sandbox {
         };
         if let Some(site) = site {
             env.push(("HELPSITE_SITE".into(), site));
+        }
+        // The program that runs `tty` commands under a pseudo-terminal (`helpsite __pty`).
+        let pty = match self.options.isolation {
+            Isolation::Namespaces => Some(super::jail::INIT_PATH.to_string()),
+            Isolation::EnvOnly => super::programs::helpsite_binary().map(|p| path(&p)),
+        };
+        if let Some(pty) = pty {
+            env.push(("HELPSITE_PTY".into(), pty));
         }
         env.push(("HELPSITE_OUT".into(), path(&self.out_file())));
         env.push(("HELPSITE_ANSWERS".into(), path(&self.answers_file())));

@@ -16,7 +16,7 @@ fn ssh_reaches_the_mock_and_nothing_else() {
     let text =
         String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("3 passed; 0 failed"), "{text}");
+    assert!(text.contains("6 passed; 0 failed"), "{text}");
 }
 
 #[test]
