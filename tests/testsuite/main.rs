@@ -12,6 +12,7 @@ mod adopt_errors;
 mod adopt_front_matter;
 mod adopt_links;
 mod adopt_policy;
+mod adopt_sources;
 mod build_errors;
 mod build_site;
 mod remote_api;
