@@ -122,14 +122,15 @@ impl Page {
         })
     }
 
-    /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, `_index` (or
-    /// `README`) → section.
+    /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, a folder's own page
+    /// (`_index`, `README`, `index`) → the folder.
     pub fn test_prefix(&self) -> String {
         let stem = self.rel.trim_end_matches(".md");
         let stem = stem
             .strip_suffix("/_index")
             .or(stem.strip_suffix("_index"))
             .or(stem.strip_suffix("/README"))
+            .or(stem.strip_suffix("/index"))
             .or((stem == "README").then_some(""))
             .unwrap_or(stem);
         let stem = if stem.is_empty() { "index" } else { stem };
