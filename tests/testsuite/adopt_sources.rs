@@ -234,3 +234,19 @@ fn hugo_shortcodes_are_counted_warnings_and_index_md_is_the_folders_page() {
         ]
     );
 }
+
+#[test]
+fn a_hugo_file_block_is_counted_as_written_not_passed() {
+    assert_cmd::Command::cargo_bin("helpsite")
+        .unwrap()
+        .args(["test", "--root"])
+        .arg(fixture("adopt-hugo"))
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "test docs::install::top::sh_1 ... written\n",
+        ))
+        .stdout(predicates::str::contains(
+            "1 passed; 1 written; 0 failed; 0 ignored",
+        ));
+}
