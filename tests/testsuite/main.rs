@@ -10,6 +10,7 @@ mod support;
 mod adopt_clash;
 mod adopt_errors;
 mod adopt_front_matter;
+mod adopt_init;
 mod adopt_links;
 mod adopt_policy;
 mod adopt_sources;
