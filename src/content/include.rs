@@ -86,6 +86,13 @@ fn expand_line(
         let inner = rest[start + 3..start + len].trim();
         let (name, arg) = inner.split_once(char::is_whitespace).unwrap_or((inner, ""));
         let whole = &rest[start..start + len + 2];
+        if arg.trim().is_empty() {
+            // mdBook reads a directive only with an argument: `{{#include}}` in prose (or
+            // `{{#toc}}` in a handlebars example) is text there, and here.
+            out.push_str(whole);
+            rest = &rest[start + len + 2..];
+            continue;
+        }
         match name {
             "include" | "rustdoc_include" => {
                 if let Some(text) = include(arg.trim(), at, dir, cx, title, depth) {
@@ -342,11 +349,14 @@ mod tests {
 
     #[test]
     fn title_escapes_and_unknown_directives() {
-        let body = "{{#title Custom}}\n\\{{#include x.rs}}\n{{#playground x.rs}}\n";
+        let body = "{{#title Custom}}\n\\{{#include x.rs}}\n{{#playground x.rs}}\n`{{#include}}`d {{#toc}}\n";
         let (out, errors, warnings) = run(body, &[]);
         assert!(errors.is_empty());
         assert_eq!(out.title.as_deref(), Some("Custom"));
-        assert_eq!(out.text, "\n{{#include x.rs}}\n{{#playground x.rs}}\n");
+        assert_eq!(
+            out.text,
+            "\n{{#include x.rs}}\n{{#playground x.rs}}\n`{{#include}}`d {{#toc}}\n"
+        );
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, 5);
         assert!(warnings[0].message.contains("{{#playground x.rs}}"));

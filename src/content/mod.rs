@@ -313,15 +313,22 @@ fn summary_order(
         ordered.extend(index.get(&chapter.rel).and_then(|&i| slots[i].take()));
     }
     let unlisted: Vec<Page> = slots.into_iter().flatten().collect();
-    if !unlisted.is_empty() {
+    // mdBook's `404.md` is the 404 page, not a chapter: not worth a warning.
+    let names: Vec<String> = unlisted
+        .iter()
+        .filter(|p| p.rel != "404.md")
+        .map(|p| format!("content/{}", p.rel))
+        .collect();
+    if !names.is_empty() {
+        let more = if names.len() > 3 { ", …" } else { "" };
         warnings.push(Warning {
             kind: WarningKind::Summary,
             file: Path::new("content").join(summary::FILE),
             line: 0,
             message: format!(
-                "{} page(s) are not listed (first: content/{}): built and placed after the listed ones",
-                unlisted.len(),
-                unlisted[0].rel
+                "{} page(s) not listed ({}{more}): built, and placed after the listed ones",
+                names.len(),
+                names[..names.len().min(3)].join(", ")
             ),
         });
     }
