@@ -165,7 +165,7 @@ fn print_summary(suite: &Suite, run: &Run, started: Instant) {
     let ignored = run.count(Verdict::Ignored);
     let word = if failed == 0 { "ok" } else { "FAILED" };
     println!(
-        "\nsnippets: {word}. {passed} passed; {written} written; {failed} failed; {ignored} ignored; finished in {:.2}s",
+        "\nsnippets: {word}. {passed} passed; {failed} failed; {ignored} ignored; {written} written; finished in {:.2}s",
         started.elapsed().as_secs_f64()
     );
 }

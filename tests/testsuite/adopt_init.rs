@@ -26,7 +26,7 @@ fn a_new_site_builds_and_tests_green_at_once() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "1 passed; 0 written; 0 failed; 0 ignored",
+            "1 passed; 0 failed; 0 ignored; 0 written",
         ));
     helpsite()
         .args(["build", "--verify", "--root"])

@@ -247,6 +247,6 @@ fn a_hugo_file_block_is_counted_as_written_not_passed() {
             "test docs::install::top::sh_1 ... written\n",
         ))
         .stdout(predicates::str::contains(
-            "1 passed; 1 written; 0 failed; 0 ignored",
+            "1 passed; 0 failed; 0 ignored; 1 written",
         ));
 }

@@ -73,7 +73,7 @@ fn every_kind_and_attribute_passes_and_is_reported() {
         );
     }
     assert!(
-        stdout.contains("12 passed; 2 written; 0 failed; 1 ignored"),
+        stdout.contains("12 passed; 0 failed; 1 ignored; 2 written"),
         "{stdout}"
     );
 
