@@ -51,6 +51,10 @@ pub struct Entry {
     pub reason: Option<String>,
     pub duration_ms: u64,
     pub hash: String,
+    /// A `file=PATH` block: "passed" means the file was written, not that anything was checked,
+    /// so summaries count it as written. Absent (false) in older reports.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub written: bool,
 }
 
 /// The longest failure message kept in the report.

@@ -29,6 +29,13 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
     let (marks, tests) = verification(&args)?;
     let site = Site::load(&args.root)?.with_verification(marks);
+    // Warnings first, so they are seen whether or not the build then succeeds.
+    let warnings = &site.corpus.warnings;
+    if !args.quiet {
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
+    }
     let (outcome, stats) = site.build_with_stats(&out)?;
     if outcome == Outcome::Success && !args.quiet {
         eprintln!(
@@ -39,6 +46,9 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
             stats.render_time.as_millis(),
             stats.write_time.as_millis()
         );
+    }
+    if let Some(summary) = crate::content::warnings::summary(warnings).filter(|_| !args.quiet) {
+        eprintln!("{summary}");
     }
     // With --verify, failing snippets fail the build too (the site is still written).
     Ok(if tests == Outcome::ChecksFailed {

@@ -116,7 +116,7 @@ impl Observer for Terminal {
             eprint!("\r\x1b[2K");
         }
         print_results(suite, run);
-        print_summary(run, self.started);
+        print_summary(suite, run, self.started);
         if suite.isolation() == Isolation::EnvOnly {
             println!(
                 "snippets ran WITHOUT the sandbox (--no-sandbox): on this machine, as this user, \
@@ -133,6 +133,9 @@ fn print_results(suite: &Suite, run: &Run) {
         let name = &suite.snippets[*i].test_name;
         let reason = result.reason.as_deref().unwrap_or_default();
         match result.verdict {
+            Verdict::Passed if is_written(&suite.snippets[*i]) => {
+                println!("test {name} ... written")
+            }
             Verdict::Passed => println!("test {name} ... ok"),
             Verdict::Ignored => println!("test {name} ... ignored, {reason}"),
             Verdict::Failed => {
@@ -146,13 +149,23 @@ fn print_results(suite: &Suite, run: &Run) {
     }
 }
 
-fn print_summary(run: &Run, started: Instant) {
-    let passed = run.count(Verdict::Passed);
+/// A `file=PATH` block: it writes a file and checks nothing, so it counts as written.
+fn is_written(snippet: &Snippet) -> bool {
+    matches!(snippet.kind, crate::snippets::SnippetKind::File { .. })
+}
+
+fn print_summary(suite: &Suite, run: &Run, started: Instant) {
+    let written = run
+        .results
+        .iter()
+        .filter(|(i, r)| r.verdict == Verdict::Passed && is_written(&suite.snippets[*i]))
+        .count();
+    let passed = run.count(Verdict::Passed) - written;
     let failed = run.count(Verdict::Failed);
     let ignored = run.count(Verdict::Ignored);
     let word = if failed == 0 { "ok" } else { "FAILED" };
     println!(
-        "\nsnippets: {word}. {passed} passed; {failed} failed; {ignored} ignored; finished in {:.2}s",
+        "\nsnippets: {word}. {passed} passed; {failed} failed; {ignored} ignored; {written} written; finished in {:.2}s",
         started.elapsed().as_secs_f64()
     );
 }

@@ -51,6 +51,7 @@ impl SnippetResult {
             },
             duration_ms: u64::try_from(self.duration.as_millis()).unwrap_or(u64::MAX),
             hash: snippet.hash(),
+            written: matches!(snippet.kind, crate::snippets::SnippetKind::File { .. }),
         }
     }
 }
