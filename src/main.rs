@@ -17,6 +17,18 @@ fn main() -> ExitCode {
         let code = helpsite::harness::bridge::init_main(&args);
         return ExitCode::from(u8::try_from(code).unwrap_or(125));
     }
+    if std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == helpsite::harness::pty::PTY_COMMAND)
+    {
+        // A `tty` snippet's command, started by the chain's shell under a pseudo-terminal.
+        let args: Vec<String> = std::env::args_os()
+            .skip(2)
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let code = helpsite::harness::pty::pty_main(&args);
+        return ExitCode::from(u8::try_from(code).unwrap_or(125));
+    }
     let cli = Cli::parse();
     match cli.run() {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

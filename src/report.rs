@@ -59,6 +59,10 @@ pub struct Entry {
     /// trimmed): what the site fills its placeholders (`[SHA7]`, `[DATE]`, …) from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub output: Option<Vec<String>>,
+    /// A `file=PATH` block: "passed" means the file was written, not that anything was checked,
+    /// so summaries count it as written. Absent (false) in older reports.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub written: bool,
 }
 
 /// The longest failure message kept in the report.
@@ -198,6 +202,7 @@ mod tests {
             hash: "h".into(),
             ran: None,
             output: None,
+            written: false,
         }
     }
 

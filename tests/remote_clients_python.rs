@@ -1,4 +1,4 @@
-//! Other real clients through the mock's proxy: dulwich (pure-Python Git; CONNECT for https://,
+//! Other real clients through the mock's proxy: dulwich (pure-Python Git: clone and push; CONNECT for https://,
 //! and an absolute-form request for http:// through `http_proxy`) and libgit2 (pygit2), each
 //! trusting the mock's CA through `SSL_CERT_FILE`. Without the package a trial is ignored with
 //! the reason; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
@@ -14,6 +14,8 @@ use libtest_mimic::{Arguments, Completion, Failed, Trial};
 use remote_support::{Env, TOKEN, local};
 
 const HEAD: &str = "22ab1e9dcf416102eca10589de31028ca07bbcd4";
+/// `expected` for a push script: its output is the pushed commit, checked against the remote.
+const PUSHED: &str = "(the pushed commit)";
 
 const DULWICH_CLONE: &str = r#"
 import os, sys
@@ -31,6 +33,20 @@ try:
     porcelain.clone(sys.argv[1], "out", username="username", password="wrong", errstream=open(os.devnull, "wb"))
 except HTTPUnauthorized as e:
     print("401", e)
+"#;
+
+/// Clones, commits a file and pushes it back; prints the new commit id.
+const DULWICH_PUSH: &str = r#"
+import os, sys
+from dulwich import porcelain
+err = open(os.devnull, "wb")
+repo = porcelain.clone(sys.argv[1], "out", username="username", password=os.environ["TOKEN"], errstream=err)
+with open("out/pushed-by-dulwich.txt", "w") as f:
+    f.write("hello\n")
+porcelain.add(repo, ["out/pushed-by-dulwich.txt"])
+commit = porcelain.commit(repo, message=b"Pushed by dulwich", author=b"You <you@example.com>", committer=b"You <you@example.com>")
+porcelain.push(repo, sys.argv[1], "main", username="username", password=os.environ["TOKEN"], errstream=err, outstream=err)
+print(commit.decode())
 "#;
 
 const PYGIT2_CLONE: &str = r#"
@@ -65,6 +81,13 @@ fn main() {
             DULWICH_WRONG,
             https,
             "401 No valid credentials provided",
+        ),
+        trial(
+            "dulwich_pushes_https_through_connect",
+            "dulwich",
+            DULWICH_PUSH,
+            https,
+            PUSHED,
         ),
         trial(
             "pygit2_clones_https_through_connect",
@@ -128,6 +151,23 @@ fn clone(script: &str, url: &str, expected: &str) -> Result<(), Failed> {
         .output()?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
+    if expected == PUSHED {
+        let bare = env.remote.root().join("username/demo.git");
+        let main = local(&bare, &["rev-parse", "main"]);
+        let pushed = stdout.trim();
+        if !out.status.success() || pushed.len() != 40 || main.trim() != pushed {
+            return Err(format!("remote main {main}; stdout: {stdout}\nstderr: {stderr}").into());
+        }
+        let log: Vec<String> = env.remote.log().iter().map(ToString::to_string).collect();
+        // dulwich drops the connection once it has the report, before the chunked body's end,
+        // so the log may say `client-gone` for a push that landed (checked above).
+        let push = "POST /username/demo.git/git-receive-pack user=username ";
+        return if log.iter().any(|l| l.starts_with(push)) {
+            Ok(())
+        } else {
+            Err(format!("no receive-pack through the proxy: {log:#?}").into())
+        };
+    }
     if !out.status.success() || stdout.trim() != expected {
         return Err(format!("stdout: {stdout}\nstderr: {stderr}").into());
     }

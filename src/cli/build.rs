@@ -39,6 +39,13 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
     if !args.allow_failing {
         site = site.refusing_failing();
     }
+    // Warnings first, so they are seen whether or not the build then succeeds.
+    let warnings = &site.corpus.warnings;
+    if !args.quiet {
+        for warning in warnings {
+            eprintln!("{warning}");
+        }
+    }
     let (outcome, stats) = match site.build_with_stats(&out) {
         Err(err) if err.is::<FailingSnippets>() => {
             eprintln!("error: {err}");
@@ -61,6 +68,9 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
             "warning: published {} snippet(s) marked failing (--allow-failing)",
             stats.failing
         );
+    }
+    if let Some(summary) = crate::content::warnings::summary(warnings).filter(|_| !args.quiet) {
+        eprintln!("{summary}");
     }
     // With --verify, failing snippets fail the build too (the site is still written).
     Ok(if tests == Outcome::ChecksFailed {

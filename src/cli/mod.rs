@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use crate::Outcome;
 
 pub mod build;
+pub mod init;
 pub mod remote;
 pub mod serve;
 pub mod test;
@@ -22,6 +23,8 @@ pub struct Cli {
 pub enum Command {
     /// Render content/ with templates/ into public/.
     Build(build::Args),
+    /// Make a new site in DIR (default: here) that builds and tests green at once.
+    Init(init::Args),
     /// Build, serve on 127.0.0.1 and rebuild + live-reload on every change.
     Serve(serve::Args),
     /// Run every snippet of the guide against the mock remote.
@@ -34,6 +37,7 @@ impl Cli {
     pub fn run(self) -> anyhow::Result<Outcome> {
         match self.command {
             Command::Build(args) => build::execute(args),
+            Command::Init(args) => init::execute(args),
             Command::Serve(args) => serve::execute(args),
             Command::Test(args) => test::execute(args),
             Command::Remote(args) => remote::execute(args),

@@ -149,7 +149,7 @@ impl Observer for Terminal {
             eprint!("\r\x1b[2K");
         }
         print_results(suite, run);
-        print_summary(run, self.started);
+        print_summary(suite, run, self.started);
         if suite.isolation() == Isolation::EnvOnly {
             anstream::println!(
                 "snippets ran WITHOUT the sandbox (--no-sandbox): on this machine, as this user, \
@@ -166,6 +166,9 @@ fn print_results(suite: &Suite, run: &Run) {
         let name = &suite.snippets[*i].test_name;
         let reason = result.reason.as_deref().unwrap_or_default();
         match result.verdict {
+            Verdict::Passed if is_written(&suite.snippets[*i]) => {
+                anstream::println!("test {name} ... {OK}written{OK:#}");
+            }
             Verdict::Passed => anstream::println!("test {name} ... {OK}ok{OK:#}"),
             Verdict::Ignored => {
                 anstream::println!("test {name} ... {IGNORED}ignored{IGNORED:#}, {reason}");
@@ -216,8 +219,18 @@ fn print_overwrite_hint(args: &Args) {
     );
 }
 
-fn print_summary(run: &Run, started: Instant) {
-    let passed = run.count(Verdict::Passed);
+/// A `file=PATH` block: it writes a file and checks nothing, so it counts as written.
+fn is_written(snippet: &Snippet) -> bool {
+    matches!(snippet.kind, crate::snippets::SnippetKind::File { .. })
+}
+
+fn print_summary(suite: &Suite, run: &Run, started: Instant) {
+    let written = run
+        .results
+        .iter()
+        .filter(|(i, r)| r.verdict == Verdict::Passed && is_written(&suite.snippets[*i]))
+        .count();
+    let passed = run.count(Verdict::Passed) - written;
     let failed = run.count(Verdict::Failed);
     let ignored = run.count(Verdict::Ignored);
     let (word, style) = if failed == 0 {
@@ -227,7 +240,7 @@ fn print_summary(run: &Run, started: Instant) {
     };
     anstream::println!(
         "\nsnippets: {style}{word}{style:#}. {passed} passed; {failed} failed; {ignored} ignored; \
-         finished in {:.2}s",
+         {written} written; finished in {:.2}s",
         started.elapsed().as_secs_f64()
     );
 }

@@ -17,6 +17,8 @@ pub enum Kind {
     Fence,
     Link,
     Clash,
+    /// An mdBook `{{#include}}` that cannot be resolved.
+    Include,
     Other,
 }
 
@@ -31,6 +33,8 @@ impl Kind {
             (Kind::Link, false) => "broken links",
             (Kind::Clash, true) => "clashing file",
             (Kind::Clash, false) => "clashing files",
+            (Kind::Include, true) => "unresolved include",
+            (Kind::Include, false) => "unresolved includes",
             (Kind::Other, true) => "other error",
             (Kind::Other, false) => "other errors",
         }

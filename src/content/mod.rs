@@ -1,10 +1,15 @@
 //! Loading: walk `content/` (sorted, deterministic), split each file's TOML front matter from its
-//! Markdown body, skip drafts, put the pages in reading order and give each its output path.
-//! Returns the [`Corpus`]. Nothing here knows about HTML.
+//! Markdown body, expand mdBook's `{{#include}}` directives, note shortcodes left in the text,
+//! skip drafts, put the pages in reading order (`SUMMARY.md`'s when there is one) and give each
+//! its output path. Returns the [`Corpus`]. Nothing here knows about HTML.
 
 pub mod errors;
 pub mod front;
+pub mod include;
 pub mod order;
+pub mod shortcodes;
+pub mod summary;
+pub mod warnings;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +21,7 @@ use crate::config::Config;
 pub use errors::{InputError, InputErrors, Kind};
 pub use front::{FrontMatter, PageSettings};
 pub use order::{folder_of, url_for};
+pub use warnings::{Warning, WarningKind};
 
 /// Everything the later stages need, loaded once.
 #[derive(Debug)]
@@ -34,6 +40,9 @@ pub struct Corpus {
     /// later stages can report their own problems in the same run; nothing is written while
     /// this is not empty.
     pub errors: Vec<InputError>,
+    /// What the build shows but does not understand (shortcodes, unsupported directives), each
+    /// with its file and line; they do not stop the build.
+    pub warnings: Vec<Warning>,
 }
 
 /// One Markdown file.
@@ -50,8 +59,13 @@ pub struct Page {
     pub body_line: usize,
     /// The output file, relative to the output root: `guide/fix.html`.
     pub url: String,
-    /// Whether this is a section's own page (`_index.md`).
+    /// Whether this is a section's own page (`_index.md`, `index.md` or mdBook's `README.md`).
     pub is_index: bool,
+    /// The part title (`# Part` in SUMMARY.md) that starts with this page.
+    pub part: Option<String>,
+    /// For each line of `body` (0-based), its line in `source`, when `{{#include}}` expanded the
+    /// body (so an included line maps to its directive); `None`: line `i` is `body_line + i`.
+    pub line_map: Option<std::sync::Arc<Vec<usize>>>,
     /// Made by helpsite, not read from a file: the start page of a site without `_index.md`.
     pub generated: bool,
     /// The site's `[snippets]` policy, which decides how the page's fences are classified.
@@ -66,7 +80,7 @@ impl Page {
         if front.title.trim().is_empty() {
             front.title = front::fallback_title(&body, rel);
         }
-        let is_index = rel == "_index.md" || rel.ends_with("/_index.md");
+        let is_index = order::is_index_name(rel.rsplit('/').next().unwrap_or(rel));
         let url = match &front.slug {
             Some(slug) if !is_index && !slug.trim().is_empty() => slug_url(rel, slug),
             _ => url_for(rel),
@@ -79,6 +93,8 @@ impl Page {
             body_line,
             url,
             is_index,
+            part: None,
+            line_map: None,
             generated: false,
             policy: std::sync::Arc::default(),
             line_starts: std::sync::OnceLock::new(),
@@ -106,12 +122,16 @@ impl Page {
         })
     }
 
-    /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, `_index` → section.
+    /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, a folder's own page
+    /// (`_index`, `README`, `index`) → the folder.
     pub fn test_prefix(&self) -> String {
         let stem = self.rel.trim_end_matches(".md");
         let stem = stem
             .strip_suffix("/_index")
             .or(stem.strip_suffix("_index"))
+            .or(stem.strip_suffix("/README"))
+            .or(stem.strip_suffix("/index"))
+            .or((stem == "README").then_some(""))
             .unwrap_or(stem);
         let stem = if stem.is_empty() { "index" } else { stem };
         stem.split('/')
@@ -154,6 +174,11 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
     let mut assets = Vec::new();
     let mut drafts = Vec::new();
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut summary_text = None;
+    let canonical_root = root
+        .canonicalize()
+        .with_context(|| format!("reading {}", root.display()))?;
     let policy = std::sync::Arc::new(config.snippets.clone());
     for entry in walkdir::WalkDir::new(&content).sort_by_file_name() {
         let entry = entry.with_context(|| format!("walking {}", content.display()))?;
@@ -168,6 +193,13 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         if rel.split('/').any(|part| part.starts_with('.')) {
             continue;
         }
+        if rel == summary::FILE {
+            summary_text = Some(
+                std::fs::read_to_string(entry.path())
+                    .with_context(|| format!("reading {}", entry.path().display()))?,
+            );
+            continue;
+        }
         if !rel.ends_with(".md") {
             assets.push(rel);
             continue;
@@ -175,6 +207,13 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         let Some(mut page) = load_page(entry.path(), &rel, &mut errors)? else {
             continue;
         };
+        expand_page(
+            &mut page,
+            entry.path(),
+            &canonical_root,
+            &mut errors,
+            &mut warnings,
+        );
         page.policy = policy.clone();
         if page.front.draft {
             drafts.push(rel);
@@ -183,10 +222,16 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         }
     }
     check_duplicates(&pages, &assets, &mut errors);
-    if !pages.iter().any(|p| p.rel == "_index.md") {
+    if !pages
+        .iter()
+        .any(|p| p.is_index && folder_of(&p.rel).is_empty())
+    {
         pages.push(start_page(&config));
     }
-    let pages = order::reading_order(pages);
+    let mut pages = order::reading_order(pages);
+    if let Some(text) = summary_text {
+        pages = summary_order(pages, &text, &mut errors, &mut warnings);
+    }
     Ok(Corpus {
         root: root.to_path_buf(),
         config,
@@ -194,7 +239,101 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
         assets,
         drafts,
         errors,
+        warnings,
     })
+}
+
+/// Expands a page's `{{#…}}` directives (when it has any) and notes its shortcodes.
+fn expand_page(
+    page: &mut Page,
+    path: &Path,
+    root: &Path,
+    errors: &mut Vec<InputError>,
+    warnings: &mut Vec<Warning>,
+) {
+    if include::has_directives(&page.body) {
+        let dir = path.parent().unwrap_or(root);
+        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+        let mut cx = include::Context {
+            root,
+            source: &page.source,
+            errors,
+            warnings,
+        };
+        let expanded = include::expand(&page.body, page.body_line, &dir, &mut cx);
+        if let Some(title) = expanded.title {
+            page.front.title = title;
+        }
+        page.body = expanded.text;
+        page.line_map = Some(std::sync::Arc::new(expanded.lines));
+    }
+    let (map, first) = (page.line_map.clone(), page.body_line);
+    warnings.extend(shortcodes::scan(&page.body, &page.source, |i| {
+        map.as_ref()
+            .and_then(|m| m.get(i).copied())
+            .unwrap_or(first + i)
+    }));
+}
+
+/// `pages` (in the folders' reading order) in SUMMARY.md's order: the start page, then the
+/// chapters as listed, then the pages it does not list (one warning counts them). SUMMARY.md's
+/// titles name pages that set none of their own; a chapter without a page is an error.
+fn summary_order(
+    pages: Vec<Page>,
+    text: &str,
+    errors: &mut Vec<InputError>,
+    warnings: &mut Vec<Warning>,
+) -> Vec<Page> {
+    let chapters = summary::parse(text, warnings);
+    let index: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !p.generated)
+        .map(|(i, p)| (p.rel.clone(), i))
+        .collect();
+    errors.extend(summary::missing(&chapters, |rel| index.contains_key(rel)));
+    let mut pages = pages;
+    for chapter in &chapters {
+        if let Some(page) = index.get(&chapter.rel).map(|&i| &mut pages[i]) {
+            if page.front.title == front::fallback_title(&page.body, &page.rel) {
+                page.front.title = chapter.title.clone();
+            }
+            page.part = page.part.take().or(chapter.part.clone());
+        }
+    }
+    let mut slots: Vec<Option<Page>> = pages.into_iter().map(Some).collect();
+    let mut ordered = Vec::with_capacity(slots.len());
+    if let Some(home) = slots.iter().position(|p| {
+        p.as_ref()
+            .is_some_and(|p| p.is_index && folder_of(&p.rel).is_empty())
+    }) {
+        ordered.extend(slots[home].take());
+    }
+    for chapter in &chapters {
+        ordered.extend(index.get(&chapter.rel).and_then(|&i| slots[i].take()));
+    }
+    let unlisted: Vec<Page> = slots.into_iter().flatten().collect();
+    // mdBook's `404.md` is the 404 page, not a chapter: not worth a warning.
+    let names: Vec<String> = unlisted
+        .iter()
+        .filter(|p| p.rel != "404.md")
+        .map(|p| format!("content/{}", p.rel))
+        .collect();
+    if !names.is_empty() {
+        let more = if names.len() > 3 { ", …" } else { "" };
+        warnings.push(Warning {
+            kind: WarningKind::Summary,
+            file: Path::new("content").join(summary::FILE),
+            line: 0,
+            message: format!(
+                "{} page(s) not listed ({}{more}): built, and placed after the listed ones",
+                names.len(),
+                names[..names.len().min(3)].join(", ")
+            ),
+        });
+    }
+    ordered.extend(unlisted);
+    ordered
 }
 
 /// The start page (`index.html`) of a site whose content has no `_index.md`: the site's title

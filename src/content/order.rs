@@ -7,14 +7,23 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::Page;
 
-/// `guide/fix.md` → `guide/fix.html`, `guide/_index.md` → `guide/index.html`,
-/// `_index.md` → `index.html`. Flat files, so the site works from `file://`.
+/// `guide/fix.md` → `guide/fix.html`, `guide/_index.md` (or mdBook's `guide/README.md`) →
+/// `guide/index.html`, `_index.md` → `index.html`. Flat files, so the site works from `file://`.
 pub fn url_for(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
-    match stem.strip_suffix("_index") {
+    let dir = stem
+        .strip_suffix("_index")
+        .or_else(|| stem.strip_suffix("README"));
+    match dir {
         Some(dir) if dir.is_empty() || dir.ends_with('/') => format!("{dir}index.html"),
         _ => format!("{stem}.html"),
     }
+}
+
+/// Whether a file name is a folder's own page: `_index.md` (Zola, Hugo), `index.md` (Hugo's
+/// bundles) or `README.md` (mdBook, code hosts).
+pub fn is_index_name(name: &str) -> bool {
+    matches!(name, "_index.md" | "index.md" | "README.md")
 }
 
 /// The folder of a page (`guide/deep/x.md` → `guide/deep`; top level → ``).
@@ -120,6 +129,9 @@ mod tests {
         assert_eq!(url_for("guide/_index.md"), "guide/index.html");
         assert_eq!(url_for("_index.md"), "index.html");
         assert_eq!(url_for("my_index.md"), "my_index.html");
+        assert_eq!(url_for("cli/README.md"), "cli/index.html");
+        assert_eq!(url_for("README.md"), "index.html");
+        assert_eq!(url_for("NOTREADME.md"), "NOTREADME.html");
     }
 
     fn page(rel: &str, weight: i64) -> Page {

@@ -161,11 +161,20 @@ pub fn command(tools: &Tools, layout: &Layout, program: &[String]) -> Command {
             .arg(layout.etc.join(file))
             .arg(Path::new("/etc").join(file));
     }
+    // The mock's ssh config, when the chain has SSH (the host's /etc/ssh is never shown).
+    cmd.args(["--dir", "/etc/ssh"]);
+    cmd.arg("--ro-bind-try")
+        .arg(layout.etc.join("ssh_config"))
+        .arg("/etc/ssh/ssh_config");
     cmd.arg("--bind").arg(layout.root).arg(layout.root);
     for file in layout.read_only {
         cmd.arg("--ro-bind").arg(file).arg(file);
     }
     cmd.arg("--ro-bind").arg(&tools.init).arg(INIT_PATH);
+    // Git Credential Manager's folder (its binary and the native libraries beside it).
+    if let Some(dir) = super::programs::gcm().and_then(Path::parent) {
+        cmd.arg("--ro-bind").arg(dir).arg(super::programs::GCM_DIR);
+    }
     if let Some(site) = layout.site {
         cmd.arg("--ro-bind").arg(site).arg(SITE_DIR);
     }

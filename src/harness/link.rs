@@ -86,6 +86,10 @@ impl Config {
             ca_file: Some(remote.ca_file().to_path_buf()),
             secrets: remote.secrets(),
             ports: remote.ports(),
+            ssh: Some(super::sandbox::SshLink {
+                port: remote.ssh_port(),
+                control_port: remote.ssh_control_port(),
+            }),
         };
         let unmap = Some((remote.url(), format!("https://{}", remote.profile().host())));
         Ok(Link {

@@ -22,6 +22,7 @@ pub mod matching;
 pub mod overwrite;
 pub mod programs;
 pub mod record;
+pub mod pty;
 pub mod run;
 pub mod sandbox;
 pub mod session;

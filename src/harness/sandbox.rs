@@ -25,6 +25,16 @@ pub struct Network {
     /// Host loopback ports bridged into the sandbox's network namespace (the mock's proxy port
     /// first, then any others it serves, such as SSH).
     pub ports: Vec<u16>,
+    /// The mock's SSH server, when there is one (reached inside namespaces only).
+    pub ssh: Option<SshLink>,
+}
+
+/// How the sandbox's `ssh` reaches the mock: its SSH port and the key-registration port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SshLink {
+    pub port: u16,
+    /// The control endpoint behind `bitbucket-add-ssh-key` (`POST /ssh-keys/ACCOUNT`).
+    pub control_port: u16,
 }
 
 /// How a chain's shell is kept from the host.
@@ -117,6 +127,48 @@ echo "ssh: disabled in the helpsite sandbox (only the mock remote over HTTPS is 
 exit 255
 "#;
 
+/// The sandbox's system-wide ssh config (`/etc/ssh/ssh_config` inside): both Bitbucket names go
+/// through the relay to the mock. Nothing else changes: a first connection asks about the host
+/// key as on a reader's machine (a `tty` snippet answers `yes`; without a terminal ssh refuses
+/// with `Host key verification failed.`), and a reader's own ~/.ssh/config is read first.
+const SSH_CONFIG: &str = "\
+# helpsite sandbox: bitbucket.org and altssh.bitbucket.org are the mock remote.
+Host bitbucket.org altssh.bitbucket.org
+    ProxyCommand @RELAY@ @PORT@ %h %p
+";
+
+/// `bitbucket-add-ssh-key ACCOUNT [FILE]`: the sandbox's stand-in for "Personal settings → SSH
+/// keys → Add key" on bitbucket.org; sends the public-key line to the mock's control endpoint.
+const ADD_SSH_KEY: &str = r#"#!/bin/bash
+# bitbucket-add-ssh-key ACCOUNT [PUBLIC_KEY_FILE]: adds the key to ACCOUNT's SSH keys on the
+# helpsite mock of bitbucket.org (what Personal settings > SSH keys > Add key does there).
+export LC_ALL=C
+if [ $# -lt 1 ] || [ $# -gt 2 ]; then
+    echo "usage: bitbucket-add-ssh-key ACCOUNT [PUBLIC_KEY_FILE] (default ~/.ssh/id_ed25519.pub)" >&2
+    exit 2
+fi
+account=$1
+file=${2:-$HOME/.ssh/id_ed25519.pub}
+case "$account" in
+    *[!A-Za-z0-9_.-]* | "") echo "bitbucket-add-ssh-key: '$account' is not an account name" >&2; exit 2 ;;
+esac
+case "$file" in
+    *.pub) ;;
+    *) echo "bitbucket-add-ssh-key: $file is not a .pub file: add the public half, never the private key" >&2; exit 2 ;;
+esac
+key=$(< "$file") || exit 1
+exec 3<>/dev/tcp/127.0.0.1/@CONTROL@ || exit 1
+printf 'POST /ssh-keys/%s HTTP/1.1\r\nHost: bitbucket.org\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
+    "$account" "${#key}" "$key" >&3
+IFS= read -r status <&3
+while IFS= read -r line <&3 && [ -n "${line%$'\r'}" ]; do :; done
+body=$(cat <&3)
+case "$status" in
+    "HTTP/1.1 201"*) printf '%s\n' "$body" ;;
+    *) printf 'bitbucket-add-ssh-key: %s\n' "$body" >&2; exit 1 ;;
+esac
+"#;
+
 impl Sandbox {
     /// Creates the directories, programs and environment.
     pub fn new(network: &Network, options: &Options) -> io::Result<Sandbox> {
@@ -132,6 +184,12 @@ impl Sandbox {
         write_program(&programs.join("askpass"), ASKPASS)?;
         write_program(&programs.join("no-ssh"), NO_SSH)?;
         super::jail::write_etc(&harness.join("etc"), &home)?;
+        let ssh = network
+            .ssh
+            .filter(|_| options.isolation == Isolation::Namespaces);
+        if let Some(link) = ssh {
+            write_ssh(&programs, &harness.join("etc"), link)?;
+        }
         let ca = match &network.ca_file {
             Some(ca) => {
                 fs::copy(ca, programs.join("ca.pem"))?;
@@ -193,6 +251,14 @@ impl Sandbox {
             Isolation::EnvOnly => std::env::var("PATH").unwrap_or_else(|_| SYSTEM_PATH.into()),
             Isolation::Namespaces => SYSTEM_PATH.into(),
         };
+        let ssh = network.ssh.is_some() && self.options.isolation == Isolation::Namespaces;
+        let mut search_path = search_path;
+        if ssh {
+            search_path = format!("{search_path}:{}", path(&self.programs.join("bin")));
+        }
+        if self.options.isolation == Isolation::Namespaces && super::programs::gcm().is_some() {
+            search_path = format!("{search_path}:{}", super::programs::GCM_DIR);
+        }
         let mut env: Vec<(String, String)> = vec![
             ("PATH".into(), search_path),
             ("HOME".into(), path(&self.home)),
@@ -219,16 +285,21 @@ impl Sandbox {
             ("GIT_COMMITTER_EMAIL", AUTHOR.1),
             ("GIT_COMMITTER_DATE", COMMIT_DATE),
             ("PYTHONDONTWRITEBYTECODE", "1"),
-            // Git Credential Manager, if a snippet sets it as helper: no GUI (terminal or git's
-            // askpass instead), credentials in a plaintext store under the sandbox's HOME.
+            // Git Credential Manager (bound in when installed): no GUI; its store is left to the
+            // snippet's `credential.credentialStore`, as on a reader's machine.
             ("GCM_GUI_PROMPT", "false"),
-            ("GCM_CREDENTIAL_STORE", "plaintext"),
+            // .NET programs (GCM) map their code heap through one large memfd for W^X, which
+            // the sandbox's file-size limit kills (SIGXFSZ); the plain mapping behaves the same.
+            ("DOTNET_EnableWriteXorExecute", "0"),
         ];
         env.extend(fixed.iter().map(|(k, v)| (k.to_string(), v.to_string())));
-        env.push((
-            "GIT_SSH_COMMAND".into(),
-            path(&self.programs.join("no-ssh")),
-        ));
+        // Without namespaces, ssh would reach the real network: git's ssh is switched off.
+        if !ssh {
+            env.push((
+                "GIT_SSH_COMMAND".into(),
+                path(&self.programs.join("no-ssh")),
+            ));
+        }
         env.push((
             "HELPSITE_ASKPASS".into(),
             path(&self.programs.join("askpass")),
@@ -243,6 +314,14 @@ impl Sandbox {
         };
         if let Some(site) = site {
             env.push(("HELPSITE_SITE".into(), site));
+        }
+        // The program that runs `tty` commands under a pseudo-terminal (`helpsite __pty`).
+        let pty = match self.options.isolation {
+            Isolation::Namespaces => Some(super::jail::INIT_PATH.to_string()),
+            Isolation::EnvOnly => super::programs::helpsite_binary().map(|p| path(&p)),
+        };
+        if let Some(pty) = pty {
+            env.push(("HELPSITE_PTY".into(), pty));
         }
         env.push(("HELPSITE_OUT".into(), path(&self.out_file())));
         env.push(("HELPSITE_ANSWERS".into(), path(&self.answers_file())));
@@ -278,6 +357,21 @@ impl Drop for Sandbox {
     fn drop(&mut self) {
         super::cleanup::remove_dir(self.dir.path());
     }
+}
+
+/// The relay, the system ssh config and `bitbucket-add-ssh-key` for a sandbox with SSH.
+fn write_ssh(programs: &Path, etc: &Path, link: SshLink) -> io::Result<()> {
+    let relay = programs.join("ssh-relay");
+    write_program(&relay, crate::remote::ssh::RELAY_SCRIPT)?;
+    let config = SSH_CONFIG
+        .replace("@RELAY@", &relay.to_string_lossy())
+        .replace("@PORT@", &link.port.to_string());
+    fs::write(etc.join("ssh_config"), config)?;
+    fs::create_dir_all(programs.join("bin"))?;
+    write_program(
+        &programs.join("bin/bitbucket-add-ssh-key"),
+        &ADD_SSH_KEY.replace("@CONTROL@", &link.control_port.to_string()),
+    )
 }
 
 fn write_program(path: &Path, text: &str) -> io::Result<()> {

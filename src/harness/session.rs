@@ -77,6 +77,10 @@ pub enum Mode {
     /// As a script: in a subshell, so `exit` and `set -e` end the script only; the working
     /// directory, exported variables and functions are carried back into the session.
     Script,
+    /// Typed at a terminal (`tty` snippets): run by a shell under a pseudo-terminal of this
+    /// size (see `pty`), which types the answers at the prompts; the working directory,
+    /// exported variables and functions go in and come back as for [`Mode::Script`].
+    Tty { cols: u16, rows: u16 },
 }
 
 /// Helpers defined once in every session.
@@ -210,12 +214,24 @@ impl Session {
         } else {
             "unset GIT_ASKPASS"
         };
+        let restore = " . \"$HELPSITE_HARNESS/state\" >/dev/null 2>&1;";
+        let tty;
         let (run, restore) = match mode {
             Mode::Typed => ("eval \"$__hs_cmd\"", ""),
-            Mode::Script => (
-                "( trap __hs_save EXIT; eval \"$__hs_cmd\" )",
-                " . \"$HELPSITE_HARNESS/state\" >/dev/null 2>&1;",
-            ),
+            Mode::Script => ("( trap __hs_save EXIT; eval \"$__hs_cmd\" )", restore),
+            Mode::Tty { cols, rows } => {
+                // A terminal is there to ask: git may prompt (the sandbox's
+                // GIT_TERMINAL_PROMPT=0 guards only commands without one).
+                let inner = "'. \"$HELPSITE_HARNESS/state\" >/dev/null 2>&1; unset GIT_TERMINAL_PROMPT; trap __hs_save EXIT; \
+                     IFS= read -r -d \"\" __hs_cmd <\"$HELPSITE_HARNESS/cmd\"; eval \"$__hs_cmd\"'";
+                tty = format!(
+                    "__hs_save; \"$HELPSITE_PTY\" {} {cols} {rows} \"$HELPSITE_ANSWERS\" -- {} \
+                     --noprofile --norc -c {inner}",
+                    super::pty::PTY_COMMAND,
+                    super::programs::shell_word("bash")
+                );
+                (tty.as_str(), restore)
+            }
         };
         let line = format!(
             "__hs_s=$?; {askpass}; IFS= read -r -d '' __hs_cmd <\"$HELPSITE_HARNESS/cmd\" || :; \

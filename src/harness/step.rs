@@ -106,8 +106,15 @@ fn prepare_answers(snippet: &Snippet, sandbox: &Sandbox) -> Result<(), String> {
 }
 
 fn exec(snippet: &Snippet, live: &mut Live, deadline: Instant, script: &str) -> Ran {
-    let askpass = !snippet.attrs.answers.is_empty();
-    let mode = if snippet.kind == SnippetKind::Script {
+    let attrs = &snippet.attrs;
+    // Under a terminal the answers are typed at the prompts, not given to git's askpass.
+    let askpass = !attrs.answers.is_empty() && !attrs.tty;
+    let mode = if attrs.tty {
+        Mode::Tty {
+            cols: attrs.cols.unwrap_or(80),
+            rows: attrs.rows.unwrap_or(24),
+        }
+    } else if snippet.kind == SnippetKind::Script {
         Mode::Script
     } else {
         Mode::Typed

@@ -55,6 +55,7 @@ impl SnippetResult {
             hash: snippet.hash(),
             ran: None,
             output: (!self.outputs.is_empty()).then(|| self.outputs.clone()),
+            written: matches!(snippet.kind, crate::snippets::SnippetKind::File { .. }),
         }
     }
 }

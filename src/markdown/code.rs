@@ -15,7 +15,6 @@ pub fn pass<'a>(
     events: Vec<Located<'a>>,
     page: &Page,
     section_at: impl Fn(usize) -> String,
-    line_at: impl Fn(usize) -> usize,
 ) -> (Vec<Located<'a>>, Vec<Snippet>, Vec<FenceError>) {
     let test_prefix = page.test_prefix();
     let origin = Origin {
@@ -32,6 +31,16 @@ pub fn pass<'a>(
     let mut open: Option<(String, usize, String)> = None;
     // The place of each block among the blocks under its heading: `LANG_N` in test names.
     let (mut last_section, mut place) = (None::<String>, 0);
+    // Snippets are classified against the body's own lines (the fence line is read back from
+    // it); on a page `{{#include}}` expanded, those are then mapped to the file's lines.
+    let body_line_at = super::line_index(&page.body, page.body_line);
+    let to_file = |line: usize| match &page.line_map {
+        Some(map) => line
+            .checked_sub(page.body_line)
+            .and_then(|i| map.get(i).copied())
+            .unwrap_or(line),
+        None => line,
+    };
     for (event, offset) in events {
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -62,10 +71,14 @@ pub fn pass<'a>(
                     place,
                     &info,
                     code,
-                    line_at(start),
+                    body_line_at(start),
                 ) {
-                    Ok(snippet) => snippet,
-                    Err(err) => {
+                    Ok(mut snippet) => {
+                        snippet.line = to_file(snippet.line);
+                        snippet
+                    }
+                    Err(mut err) => {
+                        err.line = to_file(err.line);
                         // The page is not written while it has errors: collect them all.
                         errors.push(err);
                         last_section = Some(section);

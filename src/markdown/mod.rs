@@ -97,7 +97,7 @@ pub fn render(index: usize, page: &Page) -> Result<RenderedPage, snippets::Fence
 /// Renders one page and lists every malformed fence in it (their blocks are left out of the
 /// HTML; headings and links are all there, so links are still checked).
 pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets::FenceError>) {
-    let line_of = line_index(&page.body, page.body_line);
+    let line_of = page_line_index(page);
     let events: Vec<Located<'_>> = Parser::new_ext(&page.body, options())
         .into_offset_iter()
         .map(|(event, range)| (event, range.start))
@@ -110,7 +110,7 @@ pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets:
         at.checked_sub(1)
             .map_or(String::new(), |i| headings[i].id.clone())
     };
-    let (events, snippets, errors) = code::pass(events, page, section_at, &line_of);
+    let (events, snippets, errors) = code::pass(events, page, section_at);
     let (events, mut links) = links::pass(events, &page.rel, &line_of);
     links.extend(raw_links);
     links.sort_by_key(|link| link.line);
@@ -144,6 +144,19 @@ pub fn line_index(body: &str, first_line: usize) -> impl Fn(usize) -> usize + '_
         .chain(body.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
     move |offset| first_line + starts.partition_point(|&s| s <= offset) - 1
+}
+
+/// [`line_index`] for a page, through its include line map when `{{#include}}` expanded it (an
+/// included line is reported at its directive's line).
+fn page_line_index(page: &Page) -> impl Fn(usize) -> usize + '_ {
+    let plain = line_index(&page.body, 0);
+    move |offset| {
+        let i = plain(offset);
+        match &page.line_map {
+            Some(map) => map.get(i).copied().unwrap_or(page.body_line + i),
+            None => page.body_line + i,
+        }
+    }
 }
 
 #[cfg(test)]

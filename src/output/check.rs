@@ -218,6 +218,7 @@ mod tests {
             assets: assets.iter().map(|a| a.to_string()).collect(),
             drafts: vec!["old.md".into()],
             errors: vec![],
+            warnings: vec![],
         };
         broken_links(&corpus, &rendered)
     }

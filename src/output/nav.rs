@@ -34,6 +34,8 @@ struct Folder {
 enum Child {
     Page(usize),
     Folder(String),
+    /// A part title from mdBook's SUMMARY.md (top level only): a heading, not a link.
+    Part(String),
 }
 
 impl Nav {
@@ -47,6 +49,9 @@ impl Nav {
         nav.folders.insert(String::new(), Folder::default());
         for (i, page) in corpus.pages.iter().enumerate() {
             let folder = folder_of(&page.rel).to_string();
+            if let (Some(part), Some(top)) = (&page.part, nav.folders.get_mut("")) {
+                top.children.push(Child::Part(part.clone()));
+            }
             nav.register(&folder);
             let entry = nav.folders.entry(folder.clone()).or_default();
             if page.is_index {
@@ -102,6 +107,7 @@ impl Nav {
             let holds = match child {
                 Child::Page(i) => current == Some(*i),
                 Child::Folder(f) => open == f || open.starts_with(&format!("{f}/")),
+                Child::Part(_) => false,
             };
             if !holds {
                 continue;
@@ -110,6 +116,7 @@ impl Nav {
             match child {
                 Child::Page(i) => self.push_link(&mut item, *i, current, root),
                 Child::Folder(sub) => self.push_section(&mut item, sub, open, current, root),
+                Child::Part(_) => {}
             }
             html.push_str(&item.replacen("<li", &format!("<li data-nav=\"{n}\""), 1));
         }
@@ -166,6 +173,8 @@ impl Nav {
                     let url = folder.index.map_or("", |i| self.pages[i].1.as_str());
                     (folder.title.as_str(), url, true)
                 }
+                // nav.js shows an entry without url and section flag as a plain title.
+                Child::Part(title) => (title.as_str(), "", false),
             })
             .collect();
         let json = serde_json::to_string(&entries).expect("serializing strings");
@@ -191,6 +200,7 @@ impl Nav {
             match child {
                 Child::Page(i) => self.push_link(html, *i, current, root),
                 Child::Folder(sub) => self.push_section(html, sub, open, current, root),
+                Child::Part(_) => {}
             }
         }
     }
@@ -272,6 +282,7 @@ mod tests {
             assets: vec![],
             drafts: vec![],
             errors: vec![],
+            warnings: vec![],
         }
     }
 

@@ -164,6 +164,18 @@ pub async fn run(
             return Err(if why == Abort::TooLarge { CgiError::TooLarge(limit) } else { CgiError::ClientGone });
         }
     };
+    // The backend may answer before the whole body is in (a gzip body still decompressing past
+    // the limit): hold its head back until the feeder has ended or aborted, for a moment, so
+    // the client gets the 413 rather than a 200 cut short.
+    if let Ok(Some(why)) = tokio::time::timeout(HEAD_HOLD, settled(abort_rx.clone())).await {
+        drop(group);
+        let _ = child.kill().await;
+        return Err(if why == Abort::TooLarge {
+            CgiError::TooLarge(limit)
+        } else {
+            CgiError::ClientGone
+        });
+    }
     let (mut response, rest) = parse_head(head)?;
     let out = Out {
         stdout,
@@ -282,6 +294,22 @@ fn inflate_chunk(
     decoder.write_all(chunk)?;
     decoder.flush()?;
     Ok(Bytes::from(std::mem::take(decoder.get_mut())))
+}
+
+/// How long a backend's answer waits for the rest of the request body to be fed.
+const HEAD_HOLD: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Resolves when the feeder ends: with the abort it signalled, or `None` when it finished.
+async fn settled(mut rx: watch::Receiver<Abort>) -> Option<Abort> {
+    loop {
+        let now = *rx.borrow_and_update();
+        if now != Abort::No {
+            return Some(now);
+        }
+        if rx.changed().await.is_err() {
+            return None;
+        }
+    }
 }
 
 /// Resolves when the feeder signals an abort; never, if it finished normally.

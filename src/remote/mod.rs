@@ -362,6 +362,10 @@ impl MockRemote {
         format!("http://{}", self.ssh.control)
     }
     /// Every loopback port a client of the mock needs: HTTP (and proxy), SSH, SSH control.
+    /// The port of the SSH control endpoint on 127.0.0.1.
+    pub fn ssh_control_port(&self) -> u16 {
+        self.ssh.control.port()
+    }
     pub fn ports(&self) -> Vec<u16> {
         vec![self.port(), self.ssh_port(), self.ssh.control.port()]
     }

@@ -10,7 +10,8 @@ use super::model::Attrs;
 
 /// Every key the grammar knows, in the order the README documents them.
 pub const KNOWN_KEYS: &[&str] = &[
-    "name", "timeout", "status", "ignore", "isolated", "hidden", "file", "answer",
+    "name", "timeout", "status", "ignore", "isolated", "hidden", "file", "answer", "tty", "cols",
+    "rows",
 ];
 
 /// A problem in an info string, at byte `offset` of it.
@@ -72,6 +73,9 @@ fn parse_attrs(text: &str, base: usize) -> Result<Attrs, InfoError> {
         seen.push(key);
         apply(&mut attrs, key, key_at, value)?;
     }
+    if !attrs.tty && (attrs.cols.is_some() || attrs.rows.is_some()) {
+        return err(base, "`cols` and `rows` size a terminal: add `tty`");
+    }
     Ok(attrs)
 }
 
@@ -82,7 +86,7 @@ fn apply(
     at: usize,
     value: Option<(String, usize)>,
 ) -> Result<(), InfoError> {
-    let flag = matches!(key, "isolated" | "hidden");
+    let flag = matches!(key, "isolated" | "hidden" | "tty");
     let (value, value_at) = match (value, flag) {
         (None, true) => (String::new(), at),
         (Some((_, v_at)), true) => {
@@ -102,6 +106,9 @@ fn apply(
         "ignore" => attrs.ignore = Some(value),
         "isolated" => attrs.isolated = true,
         "hidden" => attrs.hidden = true,
+        "tty" => attrs.tty = true,
+        "cols" => attrs.cols = Some(parse_size(key, &value, value_at, 20..=500)?),
+        "rows" => attrs.rows = Some(parse_size(key, &value, value_at, 5..=500)?),
         "file" if value.is_empty() => return err(value_at, "`file` needs a path"),
         "file" => attrs.file = Some(value),
         "answer" => attrs.answers.push(value),
@@ -152,6 +159,26 @@ pub fn parse_duration(value: &str, at: usize) -> Result<Duration, InfoError> {
         _ => err(
             at + split,
             format!("unknown duration unit `{unit}`: use ms, s or m"),
+        ),
+    }
+}
+
+/// A terminal's width or height, within `range`.
+fn parse_size(
+    key: &str,
+    value: &str,
+    at: usize,
+    range: std::ops::RangeInclusive<u16>,
+) -> Result<u16, InfoError> {
+    match value.parse::<u16>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => err(
+            at,
+            format!(
+                "expected `{key}` between {} and {}, got `{value}`",
+                range.start(),
+                range.end()
+            ),
         ),
     }
 }
@@ -320,6 +347,26 @@ mod tests {
                 .unwrap_err()
                 .message
                 .contains("needs a value")
+        );
+    }
+
+    #[test]
+    fn terminal_flag_and_size() {
+        let a = parse_info("console {tty cols=100 rows=30}").unwrap().1;
+        assert!(a.tty);
+        assert_eq!((a.cols, a.rows), (Some(100), Some(30)));
+        let a = parse_info("console {tty}").unwrap().1;
+        assert_eq!((a.tty, a.cols, a.rows), (true, None, None));
+        let e = parse_info("console {cols=100}").unwrap_err();
+        assert!(e.message.contains("add `tty`"), "{}", e.message);
+        let e = parse_info("console {tty cols=5}").unwrap_err();
+        assert!(e.message.contains("between 20 and 500"), "{}", e.message);
+        assert_eq!(e.offset, 18);
+        assert!(
+            parse_info("console {tty=yes}")
+                .unwrap_err()
+                .message
+                .contains("flag")
         );
     }
 

@@ -75,6 +75,11 @@ pub struct Attrs {
     /// `answer="…"`, repeatable: scripted answers to git's prompts, in order; `$VAR` expands
     /// from the sandbox environment (so secrets stay out of the page).
     pub answers: Vec<String>,
+    /// `tty`: each command runs under a pseudo-terminal; the answers are typed at its prompts.
+    pub tty: bool,
+    /// `cols=N` / `rows=N`: the terminal's size with `tty` (default 80 × 24).
+    pub cols: Option<u16>,
+    pub rows: Option<u16>,
 }
 
 /// A fence that cannot be understood; names the place and what was expected.

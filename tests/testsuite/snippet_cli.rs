@@ -55,8 +55,6 @@ fn every_kind_and_attribute_passes_and_is_reported() {
         "kinds::state_carries_over::bash_3",
         "kinds::state_carries_over::shell_4",
         "kinds::state_carries_over::python_status",
-        "kinds::config_files::ini_1",
-        "kinds::config_files::toml_2",
         "kinds::config_files::console_3",
         "kinds::a_fresh_chain::console_1",
         "kinds::a_fresh_chain::console_2",
@@ -76,8 +74,15 @@ fn every_kind_and_attribute_passes_and_is_reported() {
         !stdout.contains("::text_"),
         "text blocks are not tests:\n{stdout}"
     );
+    // `file=` blocks write a file and check nothing: counted as written, not passed.
+    for name in ["kinds::config_files::ini_1", "kinds::config_files::toml_2"] {
+        assert!(
+            stdout.contains(&format!("test {name} ... written\n")),
+            "{name} missing:\n{stdout}"
+        );
+    }
     assert!(
-        stdout.contains("14 passed; 0 failed; 1 ignored"),
+        stdout.contains("12 passed; 0 failed; 1 ignored; 2 written"),
         "{stdout}"
     );
 
@@ -93,6 +98,19 @@ fn every_kind_and_attribute_passes_and_is_reported() {
     assert_eq!(basics["line"], 13);
     assert_eq!(basics["verdict"], "passed");
     assert_eq!(basics["hash"].as_str().unwrap().len(), 64);
+    assert!(
+        basics.get("written").is_none(),
+        "only file= entries say written"
+    );
+    let written: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["written"] == true)
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        written,
+        ["kinds::config_files::ini_1", "kinds::config_files::toml_2"]
+    );
     let ignored = entries.iter().find(|e| e["verdict"] == "ignored").unwrap();
     assert_eq!(ignored["reason"], "shown for reference only");
 }

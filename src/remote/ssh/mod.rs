@@ -79,6 +79,9 @@ case "$host:$port" in
         ;;
 esac
 exec 3<>"/dev/tcp/127.0.0.1/$mock" || exit 255
+# From here on nothing of the relay's is for the reader: under a terminal, its hangup when ssh
+# ends would otherwise print bash's "Hangup" into ssh's output.
+exec 2>/dev/null
 cat <&3 &
 reader=$!
 # ssh ends its proxy with SIGHUP; the reader must go too, or it holds the connection (and ssh's
