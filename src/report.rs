@@ -1,5 +1,6 @@
-//! The JSON report `helpsite test --report FILE` writes and the site build reads (contracts.md):
-//! per snippet its name, place, verdict, reason, duration and the hash of its text, plus the git
+//! The JSON report `helpsite test` writes (ROOT/.helpsite-report.json unless told otherwise)
+//! and the site build reads (contracts.md): per snippet its name, place, verdict, reason,
+//! duration, the hash of its text, its run date and a transcript's actual output, plus the git
 //! version, the mock's profile and date of the run. A leaf: the harness fills it in, the output
 //! stage reads it, and it knows neither.
 

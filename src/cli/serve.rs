@@ -22,7 +22,7 @@ pub struct Args {
     #[arg(long, default_value = "127.0.0.1")]
     pub bind: IpAddr,
     /// The snippet report to mark snippets from; default: ROOT/.helpsite-report.json. It is
-    /// watched: `helpsite test --report FILE` in another terminal updates the open pages.
+    /// watched: `helpsite test` in another terminal updates the open pages.
     #[arg(long)]
     pub report: Option<PathBuf>,
     /// Do not run the snippets: the marks come from the report only.

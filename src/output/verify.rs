@@ -1,4 +1,4 @@
-//! Verification marks: reads the snippet report that `helpsite test --report FILE` writes (the
+//! Verification marks: reads the snippet report that `helpsite test` writes (the
 //! format is in the contracts: version 1 JSON) and says, for each snippet of the site, what its
 //! mark is: verified (date and git version of the run), failing, or not run with the reason.
 //! A snippet whose hash differs from the report's (its text changed since the run) is not
@@ -14,7 +14,7 @@ use crate::report::{Entry, Report, Verdict};
 use crate::snippets::{Snippet, SnippetKind};
 
 /// Where `helpsite build` and `helpsite serve` look for the report when not told:
-/// `ROOT/.helpsite-report.json` (write it with `helpsite test --report .helpsite-report.json`).
+/// `ROOT/.helpsite-report.json` (`helpsite test` writes it there by default).
 pub const DEFAULT_REPORT: &str = ".helpsite-report.json";
 
 /// What the site shows next to a snippet.
