@@ -460,6 +460,10 @@ async fn serve_live_marks(w: &World) -> Result<()> {
             Duration::from_secs(30),
         )
         .await?;
+    // Leave the page before the server stops, so its event stream ends cleanly rather than as
+    // a console error the next test would find.
+    w.browser.session.goto("about:blank").await?;
+    drop(server);
     ensure(
         seen.as_str()
             .is_some_and(|t| t.contains("snippet-mark-verified") && t.contains("output as shown")),
