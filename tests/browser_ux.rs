@@ -460,10 +460,18 @@ async fn serve_live_marks(w: &World) -> Result<()> {
             Duration::from_secs(30),
         )
         .await?;
-    // Leave the page before the server stops, so its event stream ends cleanly rather than as
-    // a console error the next test would find.
+    // What this page logged is this test's: read it here, so stopping this server (its event
+    // stream cut, a request in flight reset) is not reported by the next test. Only errors
+    // from before leaving count.
+    let errors = w.browser.console_errors().await?;
     w.browser.session.goto("about:blank").await?;
     drop(server);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let _stopping = w.browser.console_errors().await?;
+    ensure(
+        errors.iter().all(|e| e.contains("/__helpsite/events")),
+        || format!("console errors on the live page: {errors:?}"),
+    )?;
     ensure(
         seen.as_str()
             .is_some_and(|t| t.contains("snippet-mark-verified") && t.contains("output as shown")),
