@@ -5,7 +5,8 @@
 //! over the previous one), which rebuilds the site once with the final marks and summaries.
 //!
 //! Never in the way of a reload: the runner has its own thread, and its chains run on their own
-//! rayon pool, so a rebuild's parallel render never queues behind a snippet waiting on git. It
+//! rayon pool, so a rebuild's parallel render never queues behind a snippet waiting on git; and
+//! those threads (with everything they start) run at nice 10, so a rebuild gets the CPU first. It
 //! only reads what the builder reads (the sources, the report) and shares with it one
 //! [`LiveMarks`]: the marks of the run so far, which every build of the run uses.
 
@@ -58,6 +59,7 @@ pub fn start(
                 .unwrap_or(2),
         )
         .thread_name(|i| format!("helpsite-snippet-{i}"))
+        .start_handler(|_| lower_priority())
         .build()
         .context("starting the snippet runner's threads")?;
     let runner = Runner {
@@ -84,6 +86,7 @@ struct Runner {
 
 impl Runner {
     fn run_forever(&self, receiver: &Receiver<()>) {
+        lower_priority();
         let mut last_error = None;
         while receiver.recv().is_ok() {
             // Several builds while a run went on: one look is enough.
@@ -155,6 +158,14 @@ impl Runner {
         );
         Ok(())
     }
+}
+
+/// Makes the calling thread nice 10. On Linux the nice value is per thread, and the threads
+/// and processes it starts inherit it: the sandbox spawner (started on first use, from here),
+/// the shells, git and the chains' mock remotes. A save's rebuild then gets the CPU first.
+fn lower_priority() {
+    // Best effort: at worst snippets compete with rebuilds at the same priority.
+    let _ = rustix::process::setpriority_process(None, 10);
 }
 
 /// Every snippet of every chain that has a snippet without a current verdict (not in the
