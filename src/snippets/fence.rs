@@ -14,6 +14,31 @@ pub const KNOWN_KEYS: &[&str] = &[
     "rows",
 ];
 
+/// Keys other generators put in an info string for presentation only (Hugo's and Zola's line
+/// numbers and highlighted lines, copy buttons, a render hook's `class`/`width`): accepted and ignored, so their pages build
+/// unchanged. mdBook's and Zola's comma form (`rust,ignore`, `rust, linenos`) is ignored whole.
+pub const FOREIGN_KEYS: &[&str] = &[
+    "linenos",
+    "hl_lines",
+    "linenostart",
+    "lineanchors",
+    "anchorlinenos",
+    "lineNos",
+    "lineNumbersInTable",
+    "lineNoStart",
+    "hl_inline",
+    "noClasses",
+    "style",
+    "tabWidth",
+    "guessSyntax",
+    "hide_lines",
+    "copy",
+    "trim",
+    "class",
+    "width",
+    "height",
+];
+
 /// A problem in an info string, at byte `offset` of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InfoError {
@@ -32,12 +57,23 @@ fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, InfoError> {
 pub fn parse_info(info: &str) -> Result<(String, Attrs, String), InfoError> {
     let trimmed_start = info.len() - info.trim_start().len();
     let rest = &info[trimmed_start..];
-    let lang_len = rest
-        .find(|c: char| c.is_whitespace() || c == '{')
-        .unwrap_or(rest.len());
-    let lang = rest[..lang_len].to_string();
-    let after = &rest[lang_len..];
-    let attrs_start = trimmed_start + lang_len + (after.len() - after.trim_start().len());
+    let head_len = rest.find('{').unwrap_or(rest.len());
+    let (lang, attrs_start) = match rest[..head_len].find(',') {
+        // mdBook's `rust,editable` and Zola's `rust, linenos`: the language, then that tool's
+        // own flags, which mean nothing here; our attributes may still follow in braces.
+        Some(comma) => (
+            rest[..comma].trim_end().to_string(),
+            trimmed_start + head_len,
+        ),
+        None => {
+            let lang_len = rest
+                .find(|c: char| c.is_whitespace() || c == '{')
+                .unwrap_or(rest.len());
+            let after = &rest[lang_len..];
+            let start = trimmed_start + lang_len + (after.len() - after.trim_start().len());
+            (rest[..lang_len].to_string(), start)
+        }
+    };
     let attr_text = info[attrs_start..].trim_end();
     if attr_text.is_empty() {
         return Ok((lang, Attrs::default(), String::new()));
@@ -57,8 +93,21 @@ pub fn parse_info(info: &str) -> Result<(String, Attrs, String), InfoError> {
             "expected attributes in braces after the language: `{name=ID …}`",
         );
     };
+    if starts_with_foreign_key(inner) {
+        // Hugo's `{linenos=table,hl_lines=[8,"15-17"]}`: presentation only, in its own syntax.
+        return Ok((lang, Attrs::default(), attr_text.to_string()));
+    }
     let attrs = parse_attrs(inner, attrs_start + 1)?;
     Ok((lang, attrs, attr_text.to_string()))
+}
+
+/// Whether the text in braces opens with one of [`FOREIGN_KEYS`].
+fn starts_with_foreign_key(inner: &str) -> bool {
+    let inner = inner.trim_start();
+    let end = inner
+        .find(|c: char| c == '=' || c == ',' || c.is_whitespace())
+        .unwrap_or(inner.len());
+    FOREIGN_KEYS.contains(&&inner[..end])
 }
 
 /// Parses the text between the braces; `base` is its offset in the info string.
@@ -112,6 +161,7 @@ fn apply(
         "file" if value.is_empty() => return err(value_at, "`file` needs a path"),
         "file" => attrs.file = Some(value),
         "answer" => attrs.answers.push(value),
+        foreign if FOREIGN_KEYS.contains(&foreign) => {}
         _ => {
             return err(
                 at,
@@ -348,6 +398,31 @@ mod tests {
                 .message
                 .contains("needs a value")
         );
+    }
+
+    #[test]
+    fn other_generators_info_strings_are_read_for_their_language() {
+        for (info, lang) in [
+            ("rust,editable", "rust"),
+            ("rust,ignore", "rust"),
+            ("rust,no_run,edition2021", "rust"),
+            ("scss, linenos, hl_lines=1 3", "scss"),
+            (
+                "go {linenos=table,hl_lines=[8,\"15-17\"],linenostart=199}",
+                "go",
+            ),
+            ("toml {copy=true}", "toml"),
+        ] {
+            let (got, attrs, _) = parse_info(info).unwrap_or_else(|e| panic!("{info}: {e:?}"));
+            assert_eq!((got.as_str(), attrs), (lang, Attrs::default()), "{info}");
+        }
+        // Our own attributes still apply after the comma form and beside a foreign key.
+        let a = parse_info("console,editable {name=x}").unwrap();
+        assert_eq!((a.0.as_str(), a.1.name.as_deref()), ("console", Some("x")));
+        let a = parse_info("sh {name=y linenos=true}").unwrap().1;
+        assert_eq!(a.name.as_deref(), Some("y"));
+        // A key of neither list is still an error.
+        assert!(parse_info("sh {colour=red}").is_err());
     }
 
     #[test]
