@@ -329,8 +329,11 @@ async fn aborted(mut rx: watch::Receiver<Abort>) -> Abort {
 async fn read_head(stdout: &mut ChildStdout) -> Result<BytesMut, CgiError> {
     let mut buf = BytesMut::with_capacity(8192);
     loop {
-        if find_end(&buf).is_some() {
-            return Ok(buf);
+        let mut headers = [httparse::EMPTY_HEADER; MAX_CGI_HEADERS];
+        match httparse::parse_headers(&buf, &mut headers) {
+            Ok(httparse::Status::Complete(_)) => return Ok(buf),
+            Ok(httparse::Status::Partial) => {}
+            Err(_) => return Err(CgiError::BadHead),
         }
         if buf.len() > MAX_CGI_HEAD || stdout.read_buf(&mut buf).await? == 0 {
             return Err(CgiError::BadHead);
@@ -338,29 +341,23 @@ async fn read_head(stdout: &mut ChildStdout) -> Result<BytesMut, CgiError> {
     }
 }
 
-/// The end of the header block: (index of the blank line, its length).
-fn find_end(buf: &[u8]) -> Option<(usize, usize)> {
-    let crlf = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, 4));
-    let lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2));
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
-}
+/// Most header lines a CGI head may have (http-backend sends about five).
+const MAX_CGI_HEADERS: usize = 64;
 
-/// Splits the CGI header block into a response (status, headers) and the body bytes after it.
+/// Splits the CGI header block (parsed by httparse; CRLF or bare LF line ends) into a response
+/// (the `Status:` header's code, else 200; the other headers) and the body bytes after it.
 fn parse_head(mut buf: BytesMut) -> Result<(Response<Body>, Bytes), CgiError> {
-    let (end, len) = find_end(&buf).ok_or(CgiError::BadHead)?;
-    let rest = buf.split_off(end + len).freeze();
-    let text = std::str::from_utf8(&buf[..end]).map_err(|_| CgiError::BadHead)?;
+    let mut headers = [httparse::EMPTY_HEADER; MAX_CGI_HEADERS];
+    let (len, parsed) = match httparse::parse_headers(&buf, &mut headers) {
+        Ok(httparse::Status::Complete(done)) => done,
+        _ => return Err(CgiError::BadHead),
+    };
     let mut response = Response::new(http_body_util::Empty::new().map_err(|n| match n {}).boxed());
-    for line in text.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
-        let (name, value) = line.split_once(':').ok_or(CgiError::BadHead)?;
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("status") {
+    for header in parsed.iter() {
+        let value = std::str::from_utf8(header.value)
+            .map_err(|_| CgiError::BadHead)?
+            .trim();
+        if header.name.eq_ignore_ascii_case("status") {
             let code = value
                 .split_whitespace()
                 .next()
@@ -369,12 +366,13 @@ fn parse_head(mut buf: BytesMut) -> Result<(Response<Body>, Bytes), CgiError> {
                 .and_then(|c| StatusCode::from_u16(c).ok())
                 .ok_or(CgiError::BadHead)?;
         } else if let (Ok(n), Ok(v)) = (
-            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            hyper::header::HeaderName::from_bytes(header.name.as_bytes()),
             hyper::header::HeaderValue::from_str(value),
         ) {
             response.headers_mut().append(n, v);
         }
     }
+    let rest = buf.split_off(len).freeze();
     Ok((response, rest))
 }
 
