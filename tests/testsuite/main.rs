@@ -20,6 +20,7 @@ mod remote_auth;
 mod remote_cli;
 mod remote_faults;
 mod remote_hardening;
+mod remote_idle;
 mod remote_limits;
 mod remote_protocol;
 mod remote_smoke;
