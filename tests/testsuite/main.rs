@@ -14,6 +14,7 @@ mod adopt_links;
 mod adopt_policy;
 mod build_errors;
 mod build_site;
+mod fuzz_inputs;
 mod input_robustness;
 mod remote_api;
 mod remote_auth;
