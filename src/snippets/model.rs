@@ -288,7 +288,18 @@ fn name_of(page: &Origin<'_>, section: &str, lang: &str, attrs: &Attrs, place: u
         Some(name) => name.clone(),
         None => format!("{lang}_{}", place.max(1)),
     };
-    let part = |s: &str| s.replace(['-', '.'], "_");
+    // Control characters too: a name is printed on terminals (`test NAME ... ok`).
+    let part = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if matches!(c, '-' | '.') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
     format!("{}::{}::{}", page.test_prefix, part(section), part(&last))
 }
 
@@ -382,6 +393,9 @@ mod tests {
         let s = Snippet::from_block(&p, "", 0, "sh {name=my-name}", "".into(), 10).unwrap();
         assert_eq!(s.test_name, "guide::fix_it::top::my_name");
         assert_eq!(s.kind, SnippetKind::Script);
+        let info = "x\u{1b}[2J {ignore=shown}";
+        let s = Snippet::from_block(&p, "", 0, info, "".into(), 10).unwrap();
+        assert_eq!(s.test_name, "guide::fix_it::top::x_[2J_1");
     }
 
     #[test]
