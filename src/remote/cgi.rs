@@ -3,7 +3,8 @@
 //! the `Git-Protocol` and `Content-Encoding` headers forwarded as `HTTP_*`. The request body is
 //! streamed into the child's stdin as it arrives (chunked bodies without `CONTENT_LENGTH`, stdin
 //! closed at EOF), never buffered whole; the CGI headers are parsed (`Status:` anywhere) and the
-//! rest of stdout streamed back. If the client goes away, stalls longer than [`BODY_IDLE`] or the
+//! rest of stdout streamed back. If the client goes away, stalls longer than [`BODY_IDLE`] (the
+//! default; the remote's builder can change it) or the
 //! body passes the limit, the child's whole process group is killed (http-backend runs
 //! `git receive-pack`/`upload-pack` as its own children, which would otherwise spin on under
 //! PID 1), so a half-received push never updates a ref, and its `tmp_objdir-incoming-*`
@@ -129,12 +130,19 @@ enum Abort {
     TooLarge,
 }
 
-/// Runs http-backend for `req`, feeding it `body` (at most `limit` bytes, decompressed);
-/// `on_end` learns how the response really ended.
+/// What a request body may do: at most `bytes` (decompressed), at most `idle` without a byte.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    pub bytes: u64,
+    pub idle: std::time::Duration,
+}
+
+/// Runs http-backend for `req`, feeding it `body` (within `limits`); `on_end` learns how the
+/// response really ended.
 pub async fn run(
     req: CgiRequest,
     body: Incoming,
-    limit: u64,
+    limits: BodyLimits,
     backends: &std::sync::Arc<Semaphore>,
     on_end: OnEnd,
 ) -> Result<Response<Body>, CgiError> {
@@ -154,7 +162,8 @@ pub async fn run(
         _permit: permit,
     };
     let (abort_tx, abort_rx) = watch::channel(Abort::No);
-    tokio::spawn(feed(body, child.stdin.take(), limit, gzip, abort_tx));
+    let limit = limits.bytes;
+    tokio::spawn(feed(body, child.stdin.take(), limits, gzip, abort_tx));
     let mut stdout = child.stdout.take().ok_or(CgiError::BadHead)?;
     let head = tokio::select! {
         head = read_head(&mut stdout) => head?,
@@ -233,11 +242,11 @@ fn command(req: &CgiRequest, gzip: bool) -> tokio::process::Command {
 }
 
 /// Copies the request body (decompressed when `gzip`) into the child's stdin; closes it at EOF.
-/// A client that errors or sends nothing for [`BODY_IDLE`] is gone.
+/// A client that errors or sends nothing for `limits.idle` is gone.
 async fn feed(
     mut body: Incoming,
     stdin: Option<ChildStdin>,
-    limit: u64,
+    limits: BodyLimits,
     gzip: bool,
     abort: watch::Sender<Abort>,
 ) {
@@ -245,7 +254,7 @@ async fn feed(
     let mut inflate = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
     let mut total = 0u64;
     loop {
-        let frame = match tokio::time::timeout(BODY_IDLE, body.frame()).await {
+        let frame = match tokio::time::timeout(limits.idle, body.frame()).await {
             Ok(Some(Ok(frame))) => frame,
             Ok(None) => break,
             Ok(Some(Err(_))) | Err(_) => {
@@ -262,7 +271,7 @@ async fn feed(
             Some(Err(_)) => return, // corrupt gzip: stdin closes early, the backend says so
         };
         total += data.len() as u64;
-        if total > limit {
+        if total > limits.bytes {
             let _ = abort.send(Abort::TooLarge);
             return;
         }
@@ -272,7 +281,7 @@ async fn feed(
     }
     if let Some(rest) = inflate.map(|d| d.finish()) {
         match rest {
-            Ok(rest) if total + rest.len() as u64 <= limit => {
+            Ok(rest) if total + rest.len() as u64 <= limits.bytes => {
                 let _ = stdin.write_all(&rest).await;
             }
             Ok(_) => {

@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use super::model::Attrs;
+use crate::config::{MAX_TIMEOUT, MAX_TIMEOUT_TEXT};
 
 /// Every key the grammar knows, in the order the README documents them.
 pub const KNOWN_KEYS: &[&str] = &[
@@ -187,28 +188,30 @@ fn check_name(value: &str, at: usize) -> Result<String, InfoError> {
     }
 }
 
-/// `250ms`, `30s`, `2m`.
+/// `250ms`, `30s`, `2m`, at most [`MAX_TIMEOUT`] (a longer one, or a number too large to
+/// count, is an error stating the maximum, never an overflow).
 pub fn parse_duration(value: &str, at: usize) -> Result<Duration, InfoError> {
     let split = value
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(value.len());
     let (digits, unit) = value.split_at(split);
-    let n: u64 = match digits.parse() {
-        Ok(n) if n > 0 => n,
-        _ => {
-            return err(
-                at,
-                format!("expected a duration like `30s`, `500ms` or `2m`, got `{value}`"),
-            );
-        }
-    };
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        _ => err(
+    if digits.is_empty() || digits.bytes().all(|b| b == b'0') {
+        return err(
+            at,
+            format!("expected a duration like `30s`, `500ms` or `2m`, got `{value}`"),
+        );
+    }
+    if !matches!(unit, "ms" | "s" | "m") {
+        return err(
             at + split,
             format!("unknown duration unit `{unit}`: use ms, s or m"),
+        );
+    }
+    match crate::config::parse_duration(value) {
+        Some(d) if d <= MAX_TIMEOUT => Ok(d),
+        _ => err(
+            at,
+            format!("timeout `{value}` is longer than the maximum, {MAX_TIMEOUT_TEXT}"),
         ),
     }
 }
@@ -451,5 +454,27 @@ mod tests {
         assert_eq!(parse_duration("30s", 0), Ok(Duration::from_secs(30)));
         assert!(parse_duration("0s", 0).is_err());
         assert!(parse_duration("s", 0).is_err());
+        assert_eq!(parse_duration("60m", 0), Ok(MAX_TIMEOUT));
+        assert_eq!(parse_duration("3600000ms", 0), Ok(MAX_TIMEOUT));
+    }
+
+    #[test]
+    fn durations_past_the_maximum_are_errors_not_overflows() {
+        // The first panicked building the deadline; the second wrapped to 44 s in release.
+        for huge in [
+            "18446744073709551615s",
+            "307445734561825861m",
+            "99999999999999999999999ms",
+            "61m",
+            "3601s",
+        ] {
+            let e = parse_info(&format!("sh {{timeout={huge}}}")).unwrap_err();
+            assert_eq!(e.offset, 12, "{huge}");
+            assert!(
+                e.message.contains("maximum, 60m (3600s)"),
+                "{huge}: {}",
+                e.message
+            );
+        }
     }
 }
