@@ -90,28 +90,45 @@ pub enum BareFences {
     Text,
 }
 
+/// The longest timeout a snippet may have, from its fence (`timeout=`) or from `[snippets]`:
+/// one hour. Longer is a typo more often than a plan, and it keeps deadline arithmetic finite.
+pub const MAX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
+
+/// [`MAX_TIMEOUT`] as the error messages state it.
+pub const MAX_TIMEOUT_TEXT: &str = "60m (3600s)";
+
 fn duration<'de, D: serde::Deserializer<'de>>(
     de: D,
 ) -> Result<Option<std::time::Duration>, D::Error> {
     let text = String::deserialize(de)?;
-    parse_duration(&text).map(Some).ok_or_else(|| {
-        serde::de::Error::custom(format!(
+    match parse_duration(&text) {
+        Some(d) if d <= MAX_TIMEOUT => Ok(Some(d)),
+        Some(_) => Err(serde::de::Error::custom(format!(
+            "`{text}` is longer than the maximum timeout, {MAX_TIMEOUT_TEXT}"
+        ))),
+        None => Err(serde::de::Error::custom(format!(
             "`{text}` is not a duration: expected e.g. \"500ms\", \"30s\" or \"2m\""
-        ))
-    })
+        ))),
+    }
 }
 
-/// `500ms`, `30s`, `2m` → a duration.
+/// `500ms`, `30s`, `2m` → a duration; `None` for anything else. A number too large to count
+/// in milliseconds saturates to [`std::time::Duration::MAX`] (the caller compares with
+/// [`MAX_TIMEOUT`]), so nothing here overflows or wraps.
 pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
     let text = text.trim();
     let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
-    let n: u64 = number.parse().ok()?;
-    match unit {
-        "ms" => Some(std::time::Duration::from_millis(n)),
-        "s" => Some(std::time::Duration::from_secs(n)),
-        "m" => Some(std::time::Duration::from_secs(n * 60)),
-        _ => None,
+    if number.is_empty() {
+        return None;
     }
+    let n: u64 = number.parse().unwrap_or(u64::MAX);
+    let ms = match unit {
+        "ms" => Some(n),
+        "s" => n.checked_mul(1000),
+        "m" => n.checked_mul(60_000),
+        _ => return None,
+    };
+    Some(ms.map_or(std::time::Duration::MAX, std::time::Duration::from_millis))
 }
 
 impl SnippetPolicy {
@@ -357,6 +374,22 @@ mod tests {
         let err =
             Config::parse("[snippets]\ntimeout = \"soon\"\n", Path::new("h.toml")).unwrap_err();
         assert!(err.message.contains("not a duration"), "{err}");
+        for huge in [
+            "61m",
+            "307445734561825861m",
+            "18446744073709551615s",
+            "99999999999999999999s",
+        ] {
+            let text = format!("[snippets]\ntimeout = \"{huge}\"\n");
+            let err = Config::parse(&text, Path::new("h.toml")).unwrap_err();
+            assert_eq!(err.line, 2, "{err}");
+            assert!(
+                err.message.contains("maximum timeout, 60m"),
+                "{huge}: {err}"
+            );
+        }
+        let ok = Config::parse("[snippets]\ntimeout = \"60m\"\n", Path::new("h.toml")).unwrap();
+        assert_eq!(ok.snippets.timeout, Some(MAX_TIMEOUT));
         let err =
             Config::parse("[snippets]\ndisplay_onyl = []\n", Path::new("h.toml")).unwrap_err();
         assert!(

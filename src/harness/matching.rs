@@ -32,6 +32,34 @@ pub struct Mismatch {
     pub rewritten: String,
 }
 
+/// Text from snippet code made safe to show on a terminal (failure reports, the report file):
+/// C0 control characters other than tab and newline, and DEL, become their Unicode control
+/// pictures (`\x1b` → `␛`, `\0` → `␀`, DEL → `␡`; a lone `\r` → `␍` and a line break, a CRLF → a
+/// line break); C1 controls (U+0080–U+009F, which
+/// some terminals obey as escapes too) and the bidirectional overrides and isolates (which can
+/// make a line read other than it is) become `\u{…}`. So a failing snippet can neither colour,
+/// move the cursor, retitle, clear nor reorder the terminal that shows its output.
+pub fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            // A CRLF line end is a line end; a lone CR (progress output, or text written over
+            // text) is shown, and ends the line as it would on the terminal, so nothing hides.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push_str("␍\n"),
+            '\0'..='\x1f' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+            '\x7f' => out.push('\u{2421}'),
+            '\u{80}'..='\u{9f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' => {
+                out.push_str(&format!("\\u{{{:x}}}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Trims trailing whitespace per line and trailing blank lines; every line ends in `\n`.
 pub fn tidy(text: &str) -> String {
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
@@ -157,6 +185,21 @@ mod tests {
         assert_eq!(
             compare("Date:   [DATE]\nport 127.0.0.1:[PORT]\n", date, &ctx),
             Ok(())
+        );
+    }
+
+    #[test]
+    fn control_characters_are_made_visible() {
+        let raw = "red \x1b[31mX\x1b[0m\r\x07 tab\tok\r\n\x7f \u{9b}2J \u{202e}abc é✓\n";
+        let shown = visible(raw);
+        assert_eq!(
+            shown,
+            "red ␛[31mX␛[0m␍\n␇ tab\tok\n␡ \\u{9b}2J \\u{202e}abc é✓\n"
+        );
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t')
         );
     }
 

@@ -15,6 +15,7 @@ use anyhow::Context as _;
 use super::{
     bridge::Limits,
     link::{self, Link},
+    matching,
     sandbox::{Isolation, Options, Sandbox},
     session::Session,
     step::{self, Live, Rewrite, StepResult},
@@ -158,7 +159,7 @@ impl Suite {
             };
             return SnippetResult {
                 verdict: Verdict::Ignored,
-                reason: Some(reason),
+                reason: Some(matching::visible(&reason)),
                 duration: Duration::ZERO,
                 rewrites: Vec::new(),
                 outputs: Vec::new(),
@@ -250,7 +251,8 @@ impl Suite {
         let (verdict, reason) = if message.is_empty() {
             (Verdict::Passed, None)
         } else {
-            (Verdict::Failed, Some(message))
+            // The output of snippet code goes to terminals and the report: made visible.
+            (Verdict::Failed, Some(matching::visible(&message)))
         };
         SnippetResult {
             verdict,

@@ -1,10 +1,14 @@
 //! Atomic output: the site is written into a temporary folder beside the output folder, and
 //! only swapped in when complete. Until then (and after any failure) the previous output stays
-//! exactly as it was.
+//! exactly as it was. Every output holds a [`MARKER`] file, and a non-empty folder without one
+//! is never replaced: `--out ~/Documents` is refused, not deleted.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, bail};
+
+/// The file that marks a folder as a helpsite output, which a later build may replace whole.
+pub const MARKER: &str = ".helpsite-output";
 
 /// A folder being filled, to replace `out` on [`Staging::commit`]; removed if dropped.
 pub struct Staging {
@@ -30,6 +34,14 @@ impl Staging {
                 );
             }
         }
+        if !replaceable(out)? {
+            bail!(
+                "refusing to write the site to {}: it is a folder with files in it that is not a \
+                 previous helpsite output (no {MARKER} file), and a build replaces its folder \
+                 whole; choose a new or empty --out folder, or remove this one yourself",
+                out.display()
+            );
+        }
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -40,6 +52,12 @@ impl Staging {
             .prefix(".helpsite-build-")
             .tempdir_in(&parent)
             .with_context(|| format!("creating a staging folder in {}", parent.display()))?;
+        let marker = dir.path().join(MARKER);
+        std::fs::write(
+            &marker,
+            "A site built by helpsite: the next build replaces this folder whole.\n",
+        )
+        .with_context(|| format!("writing {}", marker.display()))?;
         Ok(Staging {
             dir,
             out: out.to_path_buf(),
@@ -76,6 +94,21 @@ impl Staging {
     }
 }
 
+/// Whether the build may replace `out`: it does not exist, is empty, or is a previous output
+/// (its [`MARKER`], or for a build from before the marker, its `404.html` and search index).
+fn replaceable(out: &Path) -> anyhow::Result<bool> {
+    if !out.exists() {
+        return Ok(true);
+    }
+    let mut entries =
+        std::fs::read_dir(out).with_context(|| format!("reading {}", out.display()))?;
+    if entries.next().is_none() {
+        return Ok(true);
+    }
+    let legacy = out.join("404.html").is_file() && out.join("static/search-index.js").is_file();
+    Ok(out.join(MARKER).is_file() || legacy)
+}
+
 /// `path` made absolute and, as far as it exists, free of symlinks and `..`.
 fn absolute(path: &Path) -> PathBuf {
     if let Ok(real) = path.canonicalize() {
@@ -108,6 +141,7 @@ mod tests {
         let out = tmp.path().join("public");
         std::fs::create_dir(&out).unwrap();
         std::fs::write(out.join("old.html"), "old").unwrap();
+        std::fs::write(out.join(MARKER), "").unwrap();
         let staging = Staging::new(&out, &[]).unwrap();
         std::fs::write(staging.path().join("new.html"), "new").unwrap();
         drop(staging);
@@ -119,10 +153,27 @@ mod tests {
         std::fs::write(staging.path().join("new.html"), "new").unwrap();
         staging.commit().unwrap();
         assert!(out.join("new.html").exists() && !out.join("old.html").exists());
+        assert!(out.join(MARKER).is_file(), "the new output is marked");
         assert_eq!(
             std::fs::read_dir(tmp.path()).unwrap().count(),
             1,
             "no leftovers"
         );
+    }
+
+    #[test]
+    fn a_folder_that_is_not_a_previous_output_is_never_replaced() {
+        let tmp = tempfile::tempdir().unwrap();
+        let docs = tmp.path().join("Documents");
+        std::fs::create_dir(&docs).unwrap();
+        std::fs::write(docs.join("thesis.odt"), "years of work").unwrap();
+        let err = Staging::new(&docs, &[]).err().expect("refused").to_string();
+        assert!(err.contains("not a previous helpsite output"), "{err}");
+        assert!(err.contains(MARKER), "{err}");
+        assert!(docs.join("thesis.odt").exists());
+        let empty = tmp.path().join("empty");
+        std::fs::create_dir(&empty).unwrap();
+        Staging::new(&empty, &[]).unwrap().commit().unwrap();
+        assert!(empty.join(MARKER).is_file());
     }
 }

@@ -3,7 +3,8 @@
 //! the `Git-Protocol` and `Content-Encoding` headers forwarded as `HTTP_*`. The request body is
 //! streamed into the child's stdin as it arrives (chunked bodies without `CONTENT_LENGTH`, stdin
 //! closed at EOF), never buffered whole; the CGI headers are parsed (`Status:` anywhere) and the
-//! rest of stdout streamed back. If the client goes away, stalls longer than [`BODY_IDLE`] or the
+//! rest of stdout streamed back. If the client goes away, stalls longer than [`BODY_IDLE`] (the
+//! default; the remote's builder can change it) or the
 //! body passes the limit, the child's whole process group is killed (http-backend runs
 //! `git receive-pack`/`upload-pack` as its own children, which would otherwise spin on under
 //! PID 1), so a half-received push never updates a ref, and its `tmp_objdir-incoming-*`
@@ -129,12 +130,19 @@ enum Abort {
     TooLarge,
 }
 
-/// Runs http-backend for `req`, feeding it `body` (at most `limit` bytes, decompressed);
-/// `on_end` learns how the response really ended.
+/// What a request body may do: at most `bytes` (decompressed), at most `idle` without a byte.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyLimits {
+    pub bytes: u64,
+    pub idle: std::time::Duration,
+}
+
+/// Runs http-backend for `req`, feeding it `body` (within `limits`); `on_end` learns how the
+/// response really ended.
 pub async fn run(
     req: CgiRequest,
     body: Incoming,
-    limit: u64,
+    limits: BodyLimits,
     backends: &std::sync::Arc<Semaphore>,
     on_end: OnEnd,
 ) -> Result<Response<Body>, CgiError> {
@@ -154,7 +162,8 @@ pub async fn run(
         _permit: permit,
     };
     let (abort_tx, abort_rx) = watch::channel(Abort::No);
-    tokio::spawn(feed(body, child.stdin.take(), limit, gzip, abort_tx));
+    let limit = limits.bytes;
+    tokio::spawn(feed(body, child.stdin.take(), limits, gzip, abort_tx));
     let mut stdout = child.stdout.take().ok_or(CgiError::BadHead)?;
     let head = tokio::select! {
         head = read_head(&mut stdout) => head?,
@@ -233,11 +242,11 @@ fn command(req: &CgiRequest, gzip: bool) -> tokio::process::Command {
 }
 
 /// Copies the request body (decompressed when `gzip`) into the child's stdin; closes it at EOF.
-/// A client that errors or sends nothing for [`BODY_IDLE`] is gone.
+/// A client that errors or sends nothing for `limits.idle` is gone.
 async fn feed(
     mut body: Incoming,
     stdin: Option<ChildStdin>,
-    limit: u64,
+    limits: BodyLimits,
     gzip: bool,
     abort: watch::Sender<Abort>,
 ) {
@@ -245,7 +254,7 @@ async fn feed(
     let mut inflate = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
     let mut total = 0u64;
     loop {
-        let frame = match tokio::time::timeout(BODY_IDLE, body.frame()).await {
+        let frame = match tokio::time::timeout(limits.idle, body.frame()).await {
             Ok(Some(Ok(frame))) => frame,
             Ok(None) => break,
             Ok(Some(Err(_))) | Err(_) => {
@@ -262,7 +271,7 @@ async fn feed(
             Some(Err(_)) => return, // corrupt gzip: stdin closes early, the backend says so
         };
         total += data.len() as u64;
-        if total > limit {
+        if total > limits.bytes {
             let _ = abort.send(Abort::TooLarge);
             return;
         }
@@ -272,7 +281,7 @@ async fn feed(
     }
     if let Some(rest) = inflate.map(|d| d.finish()) {
         match rest {
-            Ok(rest) if total + rest.len() as u64 <= limit => {
+            Ok(rest) if total + rest.len() as u64 <= limits.bytes => {
                 let _ = stdin.write_all(&rest).await;
             }
             Ok(_) => {
@@ -329,8 +338,11 @@ async fn aborted(mut rx: watch::Receiver<Abort>) -> Abort {
 async fn read_head(stdout: &mut ChildStdout) -> Result<BytesMut, CgiError> {
     let mut buf = BytesMut::with_capacity(8192);
     loop {
-        if find_end(&buf).is_some() {
-            return Ok(buf);
+        let mut headers = [httparse::EMPTY_HEADER; MAX_CGI_HEADERS];
+        match httparse::parse_headers(&buf, &mut headers) {
+            Ok(httparse::Status::Complete(_)) => return Ok(buf),
+            Ok(httparse::Status::Partial) => {}
+            Err(_) => return Err(CgiError::BadHead),
         }
         if buf.len() > MAX_CGI_HEAD || stdout.read_buf(&mut buf).await? == 0 {
             return Err(CgiError::BadHead);
@@ -338,29 +350,23 @@ async fn read_head(stdout: &mut ChildStdout) -> Result<BytesMut, CgiError> {
     }
 }
 
-/// The end of the header block: (index of the blank line, its length).
-fn find_end(buf: &[u8]) -> Option<(usize, usize)> {
-    let crlf = buf
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .map(|i| (i, 4));
-    let lf = buf.windows(2).position(|w| w == b"\n\n").map(|i| (i, 2));
-    match (crlf, lf) {
-        (Some(a), Some(b)) => Some(if a.0 <= b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
-}
+/// Most header lines a CGI head may have (http-backend sends about five).
+const MAX_CGI_HEADERS: usize = 64;
 
-/// Splits the CGI header block into a response (status, headers) and the body bytes after it.
+/// Splits the CGI header block (parsed by httparse; CRLF or bare LF line ends) into a response
+/// (the `Status:` header's code, else 200; the other headers) and the body bytes after it.
 fn parse_head(mut buf: BytesMut) -> Result<(Response<Body>, Bytes), CgiError> {
-    let (end, len) = find_end(&buf).ok_or(CgiError::BadHead)?;
-    let rest = buf.split_off(end + len).freeze();
-    let text = std::str::from_utf8(&buf[..end]).map_err(|_| CgiError::BadHead)?;
+    let mut headers = [httparse::EMPTY_HEADER; MAX_CGI_HEADERS];
+    let (len, parsed) = match httparse::parse_headers(&buf, &mut headers) {
+        Ok(httparse::Status::Complete(done)) => done,
+        _ => return Err(CgiError::BadHead),
+    };
     let mut response = Response::new(http_body_util::Empty::new().map_err(|n| match n {}).boxed());
-    for line in text.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
-        let (name, value) = line.split_once(':').ok_or(CgiError::BadHead)?;
-        let value = value.trim();
-        if name.eq_ignore_ascii_case("status") {
+    for header in parsed.iter() {
+        let value = std::str::from_utf8(header.value)
+            .map_err(|_| CgiError::BadHead)?
+            .trim();
+        if header.name.eq_ignore_ascii_case("status") {
             let code = value
                 .split_whitespace()
                 .next()
@@ -369,12 +375,13 @@ fn parse_head(mut buf: BytesMut) -> Result<(Response<Body>, Bytes), CgiError> {
                 .and_then(|c| StatusCode::from_u16(c).ok())
                 .ok_or(CgiError::BadHead)?;
         } else if let (Ok(n), Ok(v)) = (
-            hyper::header::HeaderName::from_bytes(name.as_bytes()),
+            hyper::header::HeaderName::from_bytes(header.name.as_bytes()),
             hyper::header::HeaderValue::from_str(value),
         ) {
             response.headers_mut().append(n, v);
         }
     }
+    let rest = buf.split_off(len).freeze();
     Ok((response, rest))
 }
 

@@ -133,7 +133,10 @@ async fn respond(
     match cgi::run(
         cgi_req,
         req.into_body(),
-        st.body_limit,
+        cgi::BodyLimits {
+            bytes: st.body_limit,
+            idle: st.body_idle,
+        },
         &st.backends,
         on_end,
     )

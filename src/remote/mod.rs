@@ -17,6 +17,7 @@ pub mod api_policy;
 mod cgi;
 mod hooks;
 mod http;
+mod idle;
 mod lfs;
 pub mod policy;
 pub mod profile;
@@ -76,6 +77,11 @@ pub(crate) struct State {
     /// Canonical repository root.
     root: PathBuf,
     body_limit: u64,
+    /// A request body that sends nothing for this long is abandoned ([`cgi::BODY_IDLE`]).
+    body_idle: std::time::Duration,
+    /// An established CONNECT tunnel that moves no byte for this long is closed
+    /// ([`server::TUNNEL_IDLE`]).
+    tunnel_idle: std::time::Duration,
     /// At most [`cgi::MAX_BACKENDS`] git backends of this remote run at once (503 beyond); one
     /// remote's load never refuses another's requests in the same process.
     backends: std::sync::Arc<tokio::sync::Semaphore>,
@@ -109,6 +115,8 @@ pub struct MockRemoteBuilder {
     port: u16,
     ssh_port: u16,
     body_limit: Option<u64>,
+    body_idle: Option<std::time::Duration>,
+    tunnel_idle: Option<std::time::Duration>,
     on_request: Option<LogHook>,
 }
 
@@ -149,6 +157,18 @@ impl MockRemoteBuilder {
         self.body_limit = Some(bytes);
         self
     }
+    /// How long a request body may send nothing before the request is abandoned and its
+    /// backend killed (default 60 s; tests shorten it).
+    pub fn body_idle(mut self, limit: std::time::Duration) -> Self {
+        self.body_idle = Some(limit);
+        self
+    }
+    /// How long an established CONNECT tunnel may move no byte either way before it is closed
+    /// (default 60 s; tests shorten it).
+    pub fn tunnel_idle(mut self, limit: std::time::Duration) -> Self {
+        self.tunnel_idle = Some(limit);
+        self
+    }
     /// Called for every request as it is logged (the CLI prints them).
     pub fn on_request(mut self, hook: impl Fn(&RequestLog) + Send + Sync + 'static) -> Self {
         self.on_request = Some(Box::new(hook));
@@ -183,6 +203,8 @@ impl MockRemoteBuilder {
             scenario,
             root,
             body_limit: self.body_limit.unwrap_or(DEFAULT_BODY_LIMIT),
+            body_idle: self.body_idle.unwrap_or(cgi::BODY_IDLE),
+            tunnel_idle: self.tunnel_idle.unwrap_or(server::TUNNEL_IDLE),
             backends: std::sync::Arc::new(tokio::sync::Semaphore::new(cgi::MAX_BACKENDS)),
             tls,
             log: Mutex::new(Vec::new()),

@@ -3,7 +3,9 @@
 //! TLS (the mock's CA) with the same Git endpoints, the host choosing the profile; CONNECT to any
 //! other target gets 403 at once. Ends when the shutdown signal flips. Idle limits: a request
 //! head must arrive within [`IDLE`] (hyper's header timeout, which also ends an idle keep-alive
-//! connection or tunnel between requests), and a tunnel's upgrade and TLS handshake too.
+//! connection or tunnel between requests), and a tunnel's upgrade and TLS handshake too; an
+//! established tunnel in which no byte moves either way for [`TUNNEL_IDLE`] (a request stalled
+//! in its body, a response nobody reads) is closed.
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -20,6 +22,7 @@ use tokio::sync::watch;
 
 use super::cgi::Body;
 use super::http::{handle, plain};
+use super::idle::{Activity, Watched};
 use super::profile::Profile;
 use super::{RequestLog, State};
 
@@ -28,6 +31,10 @@ pub const MAX_HEAD: usize = 64 * 1024;
 
 /// How long a connection or tunnel may sit idle (no request head, no handshake).
 pub const IDLE: Duration = Duration::from_secs(30);
+
+/// How long an established CONNECT tunnel may pass no byte either way before it is closed
+/// (the default; `MockRemoteBuilder::tunnel_idle` changes it, for tests).
+pub const TUNNEL_IDLE: Duration = Duration::from_secs(60);
 
 /// Accepts connections until `shutdown` becomes true.
 pub async fn serve(listener: TcpListener, st: Arc<State>, mut shutdown: watch::Receiver<bool>) {
@@ -148,11 +155,21 @@ fn connect(st: Arc<State>, mut req: Request<Incoming>) -> Response<Body> {
         let Ok(Ok(upgraded)) = tokio::time::timeout(IDLE, upgrade).await else {
             return;
         };
-        let handshake = st.tls.acceptor.accept(TokioIo::new(upgraded));
-        let Ok(Ok(tls)) = tokio::time::timeout(IDLE, handshake).await else {
-            return;
+        let activity = Activity::new();
+        let io = Watched::new(TokioIo::new(upgraded), activity.clone());
+        let limit = st.tunnel_idle;
+        let tunnel = async move {
+            let handshake = st.tls.acceptor.accept(io);
+            let Ok(Ok(tls)) = tokio::time::timeout(IDLE, handshake).await else {
+                return;
+            };
+            connection(tls, st, Some(profile)).await;
         };
-        connection(tls, st, Some(profile)).await;
+        // Dropping the tunnel closes it; a backend still reading its body sees the client go.
+        tokio::select! {
+            () = tunnel => {}
+            () = activity.expired(limit) => {}
+        }
     });
     Response::new(super::http::full(""))
 }

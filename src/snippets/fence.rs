@@ -7,11 +7,37 @@
 use std::time::Duration;
 
 use super::model::Attrs;
+use crate::config::{MAX_TIMEOUT, MAX_TIMEOUT_TEXT};
 
 /// Every key the grammar knows, in the order the README documents them.
 pub const KNOWN_KEYS: &[&str] = &[
     "name", "timeout", "status", "ignore", "isolated", "hidden", "file", "answer", "tty", "cols",
     "rows",
+];
+
+/// Keys other generators put in an info string for presentation only (Hugo's and Zola's line
+/// numbers and highlighted lines, copy buttons, a render hook's `class`/`width`): accepted and ignored, so their pages build
+/// unchanged. mdBook's and Zola's comma form (`rust,ignore`, `rust, linenos`) is ignored whole.
+pub const FOREIGN_KEYS: &[&str] = &[
+    "linenos",
+    "hl_lines",
+    "linenostart",
+    "lineanchors",
+    "anchorlinenos",
+    "lineNos",
+    "lineNumbersInTable",
+    "lineNoStart",
+    "hl_inline",
+    "noClasses",
+    "style",
+    "tabWidth",
+    "guessSyntax",
+    "hide_lines",
+    "copy",
+    "trim",
+    "class",
+    "width",
+    "height",
 ];
 
 /// A problem in an info string, at byte `offset` of it.
@@ -32,12 +58,23 @@ fn err<T>(offset: usize, message: impl Into<String>) -> Result<T, InfoError> {
 pub fn parse_info(info: &str) -> Result<(String, Attrs, String), InfoError> {
     let trimmed_start = info.len() - info.trim_start().len();
     let rest = &info[trimmed_start..];
-    let lang_len = rest
-        .find(|c: char| c.is_whitespace() || c == '{')
-        .unwrap_or(rest.len());
-    let lang = rest[..lang_len].to_string();
-    let after = &rest[lang_len..];
-    let attrs_start = trimmed_start + lang_len + (after.len() - after.trim_start().len());
+    let head_len = rest.find('{').unwrap_or(rest.len());
+    let (lang, attrs_start) = match rest[..head_len].find(',') {
+        // mdBook's `rust,editable` and Zola's `rust, linenos`: the language, then that tool's
+        // own flags, which mean nothing here; our attributes may still follow in braces.
+        Some(comma) => (
+            rest[..comma].trim_end().to_string(),
+            trimmed_start + head_len,
+        ),
+        None => {
+            let lang_len = rest
+                .find(|c: char| c.is_whitespace() || c == '{')
+                .unwrap_or(rest.len());
+            let after = &rest[lang_len..];
+            let start = trimmed_start + lang_len + (after.len() - after.trim_start().len());
+            (rest[..lang_len].to_string(), start)
+        }
+    };
     let attr_text = info[attrs_start..].trim_end();
     if attr_text.is_empty() {
         return Ok((lang, Attrs::default(), String::new()));
@@ -57,8 +94,21 @@ pub fn parse_info(info: &str) -> Result<(String, Attrs, String), InfoError> {
             "expected attributes in braces after the language: `{name=ID …}`",
         );
     };
+    if starts_with_foreign_key(inner) {
+        // Hugo's `{linenos=table,hl_lines=[8,"15-17"]}`: presentation only, in its own syntax.
+        return Ok((lang, Attrs::default(), attr_text.to_string()));
+    }
     let attrs = parse_attrs(inner, attrs_start + 1)?;
     Ok((lang, attrs, attr_text.to_string()))
+}
+
+/// Whether the text in braces opens with one of [`FOREIGN_KEYS`].
+fn starts_with_foreign_key(inner: &str) -> bool {
+    let inner = inner.trim_start();
+    let end = inner
+        .find(|c: char| c == '=' || c == ',' || c.is_whitespace())
+        .unwrap_or(inner.len());
+    FOREIGN_KEYS.contains(&&inner[..end])
 }
 
 /// Parses the text between the braces; `base` is its offset in the info string.
@@ -112,6 +162,7 @@ fn apply(
         "file" if value.is_empty() => return err(value_at, "`file` needs a path"),
         "file" => attrs.file = Some(value),
         "answer" => attrs.answers.push(value),
+        foreign if FOREIGN_KEYS.contains(&foreign) => {}
         _ => {
             return err(
                 at,
@@ -137,28 +188,30 @@ fn check_name(value: &str, at: usize) -> Result<String, InfoError> {
     }
 }
 
-/// `250ms`, `30s`, `2m`.
+/// `250ms`, `30s`, `2m`, at most [`MAX_TIMEOUT`] (a longer one, or a number too large to
+/// count, is an error stating the maximum, never an overflow).
 pub fn parse_duration(value: &str, at: usize) -> Result<Duration, InfoError> {
     let split = value
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(value.len());
     let (digits, unit) = value.split_at(split);
-    let n: u64 = match digits.parse() {
-        Ok(n) if n > 0 => n,
-        _ => {
-            return err(
-                at,
-                format!("expected a duration like `30s`, `500ms` or `2m`, got `{value}`"),
-            );
-        }
-    };
-    match unit {
-        "ms" => Ok(Duration::from_millis(n)),
-        "s" => Ok(Duration::from_secs(n)),
-        "m" => Ok(Duration::from_secs(n * 60)),
-        _ => err(
+    if digits.is_empty() || digits.bytes().all(|b| b == b'0') {
+        return err(
+            at,
+            format!("expected a duration like `30s`, `500ms` or `2m`, got `{value}`"),
+        );
+    }
+    if !matches!(unit, "ms" | "s" | "m") {
+        return err(
             at + split,
             format!("unknown duration unit `{unit}`: use ms, s or m"),
+        );
+    }
+    match crate::config::parse_duration(value) {
+        Some(d) if d <= MAX_TIMEOUT => Ok(d),
+        _ => err(
+            at,
+            format!("timeout `{value}` is longer than the maximum, {MAX_TIMEOUT_TEXT}"),
         ),
     }
 }
@@ -351,6 +404,31 @@ mod tests {
     }
 
     #[test]
+    fn other_generators_info_strings_are_read_for_their_language() {
+        for (info, lang) in [
+            ("rust,editable", "rust"),
+            ("rust,ignore", "rust"),
+            ("rust,no_run,edition2021", "rust"),
+            ("scss, linenos, hl_lines=1 3", "scss"),
+            (
+                "go {linenos=table,hl_lines=[8,\"15-17\"],linenostart=199}",
+                "go",
+            ),
+            ("toml {copy=true}", "toml"),
+        ] {
+            let (got, attrs, _) = parse_info(info).unwrap_or_else(|e| panic!("{info}: {e:?}"));
+            assert_eq!((got.as_str(), attrs), (lang, Attrs::default()), "{info}");
+        }
+        // Our own attributes still apply after the comma form and beside a foreign key.
+        let a = parse_info("console,editable {name=x}").unwrap();
+        assert_eq!((a.0.as_str(), a.1.name.as_deref()), ("console", Some("x")));
+        let a = parse_info("sh {name=y linenos=true}").unwrap().1;
+        assert_eq!(a.name.as_deref(), Some("y"));
+        // A key of neither list is still an error.
+        assert!(parse_info("sh {colour=red}").is_err());
+    }
+
+    #[test]
     fn terminal_flag_and_size() {
         let a = parse_info("console {tty cols=100 rows=30}").unwrap().1;
         assert!(a.tty);
@@ -376,5 +454,27 @@ mod tests {
         assert_eq!(parse_duration("30s", 0), Ok(Duration::from_secs(30)));
         assert!(parse_duration("0s", 0).is_err());
         assert!(parse_duration("s", 0).is_err());
+        assert_eq!(parse_duration("60m", 0), Ok(MAX_TIMEOUT));
+        assert_eq!(parse_duration("3600000ms", 0), Ok(MAX_TIMEOUT));
+    }
+
+    #[test]
+    fn durations_past_the_maximum_are_errors_not_overflows() {
+        // The first panicked building the deadline; the second wrapped to 44 s in release.
+        for huge in [
+            "18446744073709551615s",
+            "307445734561825861m",
+            "99999999999999999999999ms",
+            "61m",
+            "3601s",
+        ] {
+            let e = parse_info(&format!("sh {{timeout={huge}}}")).unwrap_err();
+            assert_eq!(e.offset, 12, "{huge}");
+            assert!(
+                e.message.contains("maximum, 60m (3600s)"),
+                "{huge}: {}",
+                e.message
+            );
+        }
     }
 }

@@ -293,7 +293,18 @@ fn name_of(page: &Origin<'_>, section: &str, lang: &str, attrs: &Attrs, place: u
         Some(name) => name.clone(),
         None => format!("{lang}_{}", place.max(1)),
     };
-    let part = |s: &str| s.replace(['-', '.'], "_");
+    // Control characters too: a name is printed on terminals (`test NAME ... ok`).
+    let part = |s: &str| -> String {
+        s.chars()
+            .map(|c| {
+                if matches!(c, '-' | '.') || c.is_control() {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect()
+    };
     format!("{}::{}::{}", page.test_prefix, part(section), part(&last))
 }
 
@@ -310,16 +321,40 @@ fn source_line<'a>(page: &Origin<'a>, line: usize) -> &'a str {
     rest[..end].strip_suffix('\r').unwrap_or(&rest[..end])
 }
 
-/// 0-based byte offset of the fence characters in `text`, if it is a fence line.
+/// 0-based byte offset of the fence characters in `text`, if it is a fence line: only
+/// indentation and container markers may stand before them (see [`container_prefix`]).
 fn fence_column(text: &str) -> Option<usize> {
     let pos = text.find("```").or_else(|| text.find("~~~"))?;
-    text[..pos]
-        .chars()
-        .all(|c| c.is_whitespace() || c == '>')
-        .then_some(pos)
+    container_prefix(&text[..pos]).then_some(pos)
 }
 
-/// Offset of the info string within the fence line, after the fence characters.
+/// Whether `prefix` is nothing but indentation, block-quote markers (`>`) and list-item markers
+/// (`-`, `*`, `+`, `1.`, `1)` followed by a space): what may stand before a fence that opens on
+/// a quote's or a list item's own line (`- ```sh`).
+pub fn container_prefix(prefix: &str) -> bool {
+    let mut rest = prefix.trim_start();
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let marker = if rest.starts_with(['>', '-', '*', '+']) {
+            1
+        } else if (1..=9).contains(&digits) && rest[digits..].starts_with(['.', ')']) {
+            digits + 1
+        } else {
+            return false;
+        };
+        let after = &rest[marker..];
+        // A list marker needs a space after it; a quote's `>` does not.
+        if !rest.starts_with('>') && !after.is_empty() && !after.starts_with(char::is_whitespace) {
+            return false;
+        }
+        rest = after.trim_start();
+    }
+    true
+}
+
+/// Offset of the info string within the fence line, after the fence characters. The info as
+/// parsed can differ from the text as written (`&amp;` and other entities are decoded); then the
+/// column falls back to just after the fence characters, never below them.
 fn info_offset(text: &str, fence: usize, info: &str) -> usize {
     let after = &text[fence..];
     let ticks = after.len() - after.trim_start_matches(['`', '~']).len();
@@ -327,7 +362,10 @@ fn info_offset(text: &str, fence: usize, info: &str) -> usize {
     if trimmed.is_empty() {
         return ticks;
     }
-    after[ticks..].find(trimmed).map_or(ticks, |i| ticks + i) - info.find(trimmed).unwrap_or(0)
+    after[ticks..]
+        .find(trimmed)
+        .and_then(|i| (ticks + i).checked_sub(info.find(trimmed).unwrap_or(0)))
+        .map_or(ticks, |at| at.max(ticks))
 }
 
 #[cfg(test)]
@@ -360,6 +398,9 @@ mod tests {
         let s = Snippet::from_block(&p, "", 0, "sh {name=my-name}", "".into(), 10).unwrap();
         assert_eq!(s.test_name, "guide::fix_it::top::my_name");
         assert_eq!(s.kind, SnippetKind::Script);
+        let info = "x\u{1b}[2J {ignore=shown}";
+        let s = Snippet::from_block(&p, "", 0, info, "".into(), 10).unwrap();
+        assert_eq!(s.test_name, "guide::fix_it::top::x_[2J_1");
     }
 
     #[test]
@@ -429,6 +470,45 @@ mod tests {
         assert_eq!(s.display(), "$ git push\nfatal: [..]\n$ echo ok\nok\n? 1\n");
         let t = Snippet::from_block(&p, "", 0, "sh", "? 1\n".into(), 4).unwrap();
         assert_eq!(t.display(), "? 1\n");
+    }
+
+    #[test]
+    fn fence_info_of_entities_never_underflows() {
+        // `&#9;` decodes to a tab, so the parsed info starts with whitespace the source line
+        // does not have before its first `9` (the `9` of `&#9;`): the column arithmetic used to
+        // underflow.
+        let line = "```&#9;&#9;&#9;&#9;&#9;&#9;9";
+        let body = format!("{line}\n```\n");
+        let p = page(&body);
+        let info = "\t\t\t\t\t\t9";
+        let e = Snippet::from_block(&p, "", 0, info, "".into(), 4).unwrap_err();
+        assert!(e.column >= 4, "{e}");
+        let e = Snippet::from_block(&p, "", 0, "&<>\"", "".into(), 4).unwrap_err();
+        assert!(e.message.contains("not run"), "{e}");
+    }
+
+    #[test]
+    fn a_fence_on_a_list_items_own_line_is_a_snippet() {
+        for line in [
+            "- ```sh",
+            "* ```sh",
+            "+ ```sh",
+            "12. ```sh",
+            "1) ```sh",
+            "> - ```sh",
+            ">```sh",
+        ] {
+            let body = format!("{line}\n  true\n  ```\n");
+            let p = page(&body);
+            let s = Snippet::from_block(&p, "", 0, "sh", "true\n".into(), 4).unwrap();
+            assert_eq!(s.kind, SnippetKind::Script, "{line}");
+        }
+        for prefix in ["text ", "-x ", "1234567890. ", "a. "] {
+            assert!(!container_prefix(prefix), "{prefix}");
+        }
+        let p = page("- ```sh {bogus}\n");
+        let e = Snippet::from_block(&p, "", 0, "sh {bogus}", "".into(), 4).unwrap_err();
+        assert_eq!(e.column, 10, "{e}");
     }
 
     #[test]

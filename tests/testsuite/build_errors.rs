@@ -9,20 +9,27 @@ use predicates::prelude::*;
 
 use crate::support::{fixture, site};
 
-/// An output folder holding a previous build (one sentinel file).
+/// An output folder holding a previous build (one sentinel file, and the marker every output
+/// has).
 fn previous_output(tmp: &Path) -> PathBuf {
     let out = tmp.join("public");
     std::fs::create_dir_all(&out).unwrap();
     std::fs::write(out.join("previous.html"), "previous build").unwrap();
+    std::fs::write(out.join(".helpsite-output"), "").unwrap();
     out
 }
 
 fn assert_untouched(out: &Path) {
-    let names: Vec<_> = std::fs::read_dir(out)
+    let mut names: Vec<_> = std::fs::read_dir(out)
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(names, ["previous.html"], "the previous output was changed");
+    names.sort();
+    assert_eq!(
+        names,
+        [".helpsite-output", "previous.html"],
+        "the previous output was changed"
+    );
     assert_eq!(
         std::fs::read_to_string(out.join("previous.html")).unwrap(),
         "previous build"

@@ -130,8 +130,11 @@ pub async fn run(
     });
     let out = async {
         if let Some(mut stdout) = stdout {
+            // Reads of up to 64 KiB, so the channel sends full-size packets (32 KiB each, the
+            // OpenSSH client's maximum) instead of one per 8 KiB `copy` chunk.
             let mut w = writer.make_writer();
-            let _ = tokio::io::copy(&mut stdout, &mut w).await;
+            let mut stdout = tokio::io::BufReader::with_capacity(64 * 1024, &mut stdout);
+            let _ = tokio::io::copy_buf(&mut stdout, &mut w).await;
             let _ = w.flush().await;
         }
     };
