@@ -142,7 +142,8 @@ fn console(
     for command in commands {
         let ran = exec(snippet, live, deadline, &command.text);
         let checked = check(command, &ran, &ctx);
-        result.outputs.push(matching::tidy(&ran.output));
+        // Shown on the site and kept in the report: control characters made visible.
+        result.outputs.push(matching::visible(&matching::tidy(&ran.output)));
         if let Some(replay) = checked.replay {
             result.replay_failure.get_or_insert(replay);
         }
