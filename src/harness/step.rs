@@ -143,7 +143,9 @@ fn console(
         let ran = exec(snippet, live, deadline, &command.text);
         let checked = check(command, &ran, &ctx);
         // Shown on the site and kept in the report: control characters made visible.
-        result.outputs.push(matching::visible(&matching::tidy(&ran.output)));
+        result
+            .outputs
+            .push(matching::visible(&matching::tidy(&ran.output)));
         if let Some(replay) = checked.replay {
             result.replay_failure.get_or_insert(replay);
         }
