@@ -75,6 +75,9 @@ fn on_a_terminal(root: &Path, term: &str) -> Option<String> {
         .args(["-qec", &command, "/dev/null"])
         .env("TERM", term)
         .env_remove("NO_COLOR")
+        // anstream colours whenever `CI` is set (CI logs render colour), terminal or not; this
+        // test is about what a terminal of each kind gets.
+        .env_remove("CI")
         .output()
         .ok()?;
     Some(String::from_utf8_lossy(&out.stdout).into_owned())
