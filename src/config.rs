@@ -102,6 +102,10 @@ fn duration<'de, D: serde::Deserializer<'de>>(
 ) -> Result<Option<std::time::Duration>, D::Error> {
     let text = String::deserialize(de)?;
     match parse_duration(&text) {
+        // Zero would time every snippet out at once; the fence form refuses it too.
+        Some(d) if d.is_zero() => Err(serde::de::Error::custom(format!(
+            "`{text}` is no time at all: a timeout must be more than zero"
+        ))),
         Some(d) if d <= MAX_TIMEOUT => Ok(Some(d)),
         Some(_) => Err(serde::de::Error::custom(format!(
             "`{text}` is longer than the maximum timeout, {MAX_TIMEOUT_TEXT}"
@@ -388,6 +392,10 @@ mod tests {
                 "{huge}: {err}"
             );
         }
+        let zero =
+            Config::parse("[snippets]\ntimeout = \"0s\"\n", Path::new("h.toml")).unwrap_err();
+        assert!(zero.message.contains("more than zero"), "{}", zero.message);
+        assert_eq!(zero.line, 2);
         let ok = Config::parse("[snippets]\ntimeout = \"60m\"\n", Path::new("h.toml")).unwrap();
         assert_eq!(ok.snippets.timeout, Some(MAX_TIMEOUT));
         let err =
