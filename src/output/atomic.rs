@@ -34,14 +34,7 @@ impl Staging {
                 );
             }
         }
-        if !replaceable(out)? {
-            bail!(
-                "refusing to write the site to {}: it is a folder with files in it that is not a \
-                 previous helpsite output (no {MARKER} file), and a build replaces its folder \
-                 whole; choose a new or empty --out folder, or remove this one yourself",
-                out.display()
-            );
-        }
+        refuse_foreign(out)?;
         let parent = match out.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -96,6 +89,20 @@ impl Staging {
 
 /// Whether the build may replace `out`: it does not exist, is empty, or is a previous output
 /// (its [`MARKER`], or for a build from before the marker, its `404.html` and search index).
+/// An error unless `out` may be replaced whole: missing, empty, or a previous helpsite output.
+/// `build` checks it before writing; `serve` before its first swap.
+pub fn refuse_foreign(out: &Path) -> anyhow::Result<()> {
+    if !replaceable(out)? {
+        bail!(
+            "refusing to write the site to {}: it is a folder with files in it that is not a \
+             previous helpsite output (no {MARKER} file), and a build replaces its folder \
+             whole; choose a new or empty --out folder, or remove this one yourself",
+            out.display()
+        );
+    }
+    Ok(())
+}
+
 fn replaceable(out: &Path) -> anyhow::Result<bool> {
     if !out.exists() {
         return Ok(true);

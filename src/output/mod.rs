@@ -24,6 +24,7 @@ use rayon::prelude::*;
 
 use crate::{Outcome, content::Corpus, markdown::RenderedPage};
 
+pub use atomic::refuse_foreign;
 pub use check::{broken_link_errors, broken_links};
 use context::{Ctx, LinkCtx, PageCtx, SiteCtx};
 use nav::{Nav, root_prefix};

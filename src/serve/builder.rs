@@ -43,6 +43,8 @@ impl Builder {
             .file_name()
             .with_context(|| format!("the output folder {} has no name", out.display()))?;
         let staging = out.with_file_name(format!(".{}.staging", name.to_string_lossy()));
+        // Serving swaps `out` whole after every good build: never a folder of someone else's.
+        crate::output::refuse_foreign(&out)?;
         Ok(Builder {
             root,
             out,

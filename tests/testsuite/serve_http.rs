@@ -140,3 +140,34 @@ fn clients_that_hang_up_do_not_hurt_the_server() {
     assert_eq!(home.status, 200);
     assert_eq!(server.get("/big.txt").body.len(), big.len());
 }
+
+/// serve replaces its output folder whole after every build, so, like `build --out`, it refuses a
+/// folder of someone else's files and leaves it as it was.
+#[test]
+fn a_foreign_output_folder_is_refused_and_left_alone() {
+    let site = fixture("serve-site");
+    let foreign = tempfile::tempdir().unwrap();
+    std::fs::write(foreign.path().join("notes.txt"), "precious").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_helpsite"))
+        .args(["serve", "--port", "0", "--no-run", "--root"])
+        .arg(site.path())
+        .arg("--out")
+        .arg(foreign.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("not a previous helpsite output"),
+        "{stderr}"
+    );
+    let left: Vec<_> = std::fs::read_dir(foreign.path())
+        .unwrap()
+        .flatten()
+        .collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(foreign.path().join("notes.txt")).unwrap(),
+        "precious"
+    );
+}
