@@ -408,6 +408,10 @@ impl MockRemote {
     pub fn add_ssh_key(&self, account: &str, line: &str) -> Result<(), ssh::AddError> {
         self.state.ssh_keys.add(account, line)
     }
+    /// How many git backends of this remote hold a slot now (at most [`cgi::MAX_BACKENDS`]).
+    pub fn backends_running(&self) -> usize {
+        cgi::MAX_BACKENDS - self.state.backends.available_permits()
+    }
     /// Every request served so far.
     pub fn log(&self) -> Vec<RequestLog> {
         self.state.log.lock().map(|l| l.clone()).unwrap_or_default()

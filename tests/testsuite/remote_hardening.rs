@@ -151,14 +151,11 @@ fn backends_beyond_the_cap_get_503() {
             )
         })
         .collect();
-    // Count the http-backend processes only: each one's upload-pack child shares its
-    // environment, so counting every process would call 32 backends 64.
+    // Wait for the remote's own count of held slots: counting processes raced (a `git
+    // http-backend` wrapper and its exec'd child, or upload-pack, counted as two backends let
+    // the probe below arrive before every held request had its slot).
     wait_until("the backends never started", || {
-        backends_of(&root)
-            .iter()
-            .filter(|cmd| cmd.contains("http-backend"))
-            .count()
-            >= cap
+        env.remote.backends_running() >= cap
     });
     let mut s = promise(
         env.remote.port(),
