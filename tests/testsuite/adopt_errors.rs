@@ -2,23 +2,11 @@
 //! each broken link (links checked even when fences fail), grouped by file, with true counts,
 //! none cut off.
 
-use crate::support::fixture;
+use crate::support::{build, fixture};
 use std::path::Path;
 
-use assert_cmd::Command;
-
 fn build_stderr(root: &Path, out: &Path) -> String {
-    let output = Command::cargo_bin("helpsite")
-        .unwrap()
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .assert()
-        .code(2)
-        .get_output()
-        .stderr
-        .clone();
+    let output = build(root, out).code(2).get_output().stderr.clone();
     String::from_utf8(output).unwrap()
 }
 
