@@ -12,3 +12,14 @@ shared_bench() {
   echo "bench: cannot find shared/bench/gen_corpus.py; set HELPSITE_BENCH_DIR" >&2
   return 1
 }
+
+# bench_repo GIT_DIR COMMITS: a bare repository of COMMITS generated commits (bench/remote_repo.py,
+# ~50 MB at 10,000), packed; prints its size.
+bench_repo() {
+  echo "== building a $2-commit repository"
+  mkdir -p "$(dirname "$1")"
+  git init -q --bare -b main "$1"
+  python3 bench/remote_repo.py "$2" | git --git-dir="$1" fast-import --quiet
+  git --git-dir="$1" gc -q
+  du -sh "$1" | sed 's/^/size: /'
+}

@@ -5,6 +5,7 @@
 # mock's start-up to first request served. Usage: bench/remote.sh [COMMITS] [RUNS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 COMMITS=${1:-10000}
 RUNS=${2:-5}
 command -v hyperfine >/dev/null || { echo "hyperfine is needed (apt-get install hyperfine)"; exit 2; }
@@ -14,13 +15,8 @@ W=$(mktemp -d)
 trap 'kill "${MOCK:-}" 2>/dev/null || true; rm -rf "$W"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=$W GIT_TERMINAL_PROMPT=0
 
-echo "== building a $COMMITS-commit repository"
-mkdir -p "$W/root/username"
-git init -q --bare -b main "$W/root/username/bench.git"
-python3 bench/remote_repo.py "$COMMITS" | git --git-dir="$W/root/username/bench.git" fast-import --quiet
-git --git-dir="$W/root/username/bench.git" gc -q
-du -sh "$W/root/username/bench.git" | sed 's/^/size: /'
 SRC=$W/root/username/bench.git
+bench_repo "$SRC" "$COMMITS"
 
 cat > "$W/scenario.toml" <<TOML
 [[accounts]]

@@ -7,6 +7,7 @@
 # Usage: bench/ssh.sh [COMMITS] [ROUNDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 COMMITS=${1:-10000}
 ROUNDS=${2:-5}
 cargo build --release --quiet
@@ -15,13 +16,9 @@ W=$(mktemp -d)
 trap 'kill "${MOCK:-}" 2>/dev/null || true; rm -rf "$W"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null HOME=$W GIT_TERMINAL_PROMPT=0
 
-echo "== building a $COMMITS-commit repository"
-mkdir -p "$W/root/username" "$W/.ssh"
-git init -q --bare -b main "$W/root/username/bench.git"
-python3 bench/remote_repo.py "$COMMITS" | git --git-dir="$W/root/username/bench.git" fast-import --quiet
-git --git-dir="$W/root/username/bench.git" gc -q
-du -sh "$W/root/username/bench.git" | sed 's/^/size: /'
+mkdir -p "$W/.ssh"
 SRC=$W/root/username/bench.git
+bench_repo "$SRC" "$COMMITS"
 ssh-keygen -q -t ed25519 -N '' -C bench@example.com -f "$W/.ssh/id_ed25519"
 
 cat > "$W/scenario.toml" <<TOML
