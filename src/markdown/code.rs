@@ -6,12 +6,12 @@
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use pulldown_cmark_escape::{escape_html, escape_html_body_text};
 
-use super::{Located, console, highlight};
+use super::{Located, body, console, highlight};
 use crate::content::Page;
 use crate::snippets::{FenceError, Origin, Snippet, SnippetKind};
 
 /// Replaces the code blocks in `events`. `section_at(offset)` is the id of the heading above.
-pub fn pass<'a>(
+pub(super) fn pass<'a>(
     events: Vec<Located<'a>>,
     page: &Page,
     section_at: impl Fn(usize) -> String,
@@ -87,7 +87,8 @@ pub fn pass<'a>(
                 };
                 last_section = Some(section);
                 if !snippet.attrs.hidden {
-                    out.push((Event::Html(CowStr::from(snippet_html(&snippet))), start));
+                    let html = snippet_html(&snippet, snippets.len());
+                    out.push((Event::Html(CowStr::from(html)), start));
                 }
                 snippets.push(snippet);
             }
@@ -97,13 +98,16 @@ pub fn pass<'a>(
     (out, snippets, errors)
 }
 
-/// One snippet's HTML.
-pub fn snippet_html(snippet: &Snippet) -> String {
-    let text = snippet.display();
+/// The HTML of snippet `n` of its page, with the holes its marks go in (see [`body`]).
+fn snippet_html(snippet: &Snippet, n: usize) -> String {
+    // The hole tokens are the only NULs the page may hold (see `body::scrub_nul`).
+    let text = snippet.display().replace('\0', "\u{FFFD}");
     let mut html = String::with_capacity(text.len() * 3 + 400);
     html.push_str("<div class=\"snippet snippet-");
     html.push_str(kind_class(&snippet.kind));
-    html.push_str("\" data-snippet=\"");
+    html.push_str("\" ");
+    html.push_str(&body::id_token(n));
+    html.push_str("data-snippet=\"");
     let _ = escape_html(&mut html, &snippet.test_name);
     html.push_str("\"><div class=\"snippet-bar\"><span class=\"snippet-label\">");
     let label = match &snippet.kind {
@@ -115,12 +119,14 @@ pub fn snippet_html(snippet: &Snippet) -> String {
     };
     let _ = escape_html_body_text(&mut html, label);
     html.push_str("</span><span class=\"snippet-status\">");
+    html.push_str(&body::status_token(n));
     if let Some(reason) = not_run_reason(snippet) {
         html.push_str("not run: ");
         let _ = escape_html_body_text(&mut html, reason);
     } else if is_example(snippet) {
         html.push_str("example, not run");
     }
+    html.push_str(body::END);
     html.push_str("</span><button type=\"button\" class=\"copy\" hidden>Copy</button></div>");
     // Focusable and named, so a keyboard can scroll a wide block (it scrolls inside itself).
     html.push_str("<pre class=\"code\" tabindex=\"0\" role=\"group\" aria-label=\"");

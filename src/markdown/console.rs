@@ -5,7 +5,7 @@
 use pulldown_cmark_escape::escape_html_body_text;
 
 /// The transcript `text` (as the snippet displays it) as HTML lines (no `<pre>`).
-pub fn render(text: &str) -> String {
+pub(super) fn render(text: &str) -> String {
     let mut html = String::with_capacity(text.len() * 2);
     let mut in_command = false;
     for line in text.lines() {
@@ -67,7 +67,11 @@ fn mark_placeholders(escaped: &str) -> String {
     for (token, meaning) in PLACEHOLDERS {
         out = out.replace(
             token,
-            &format!("<span class=\"placeholder\" title=\"{meaning}\">{token}</span>"),
+            &format!(
+                "{}<span class=\"placeholder\" title=\"{meaning}\">{token}</span>{}",
+                super::body::placeholder_token(token),
+                super::body::END
+            ),
         );
     }
     out
@@ -103,7 +107,22 @@ mod tests {
 
     #[test]
     fn placeholders_are_marked() {
-        let html = render("$ git push\n   [SHA7]..[SHA7]  main -> main\n[ROOT]/x [SHAX]\n");
+        let holes = render("$ git push\n   [SHA7]..[SHA7]  main -> main\n[ROOT]/x [SHAX]\n");
+        let body = super::super::Body::parse(&holes);
+        let tokens: Vec<&str> = body
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                super::super::Part::Placeholder { token, .. } => Some(token.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            tokens,
+            ["[SHA7]", "[SHA7]", "[ROOT]"],
+            "each placeholder is a hole"
+        );
+        let html = body.plain();
         assert!(
             html.contains(
                 "<span class=\"out\">   <span class=\"placeholder\" title=\"an abbreviated commit id\">[SHA7]</span>..<span class=\"placeholder\" title=\"an abbreviated commit id\">[SHA7]</span>  main -&gt; main</span>"

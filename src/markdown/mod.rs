@@ -6,16 +6,19 @@
 //! plain text per section for search.
 
 mod alerts;
+pub(crate) mod body;
 mod code;
 mod console;
 mod contrast;
 mod headings;
-pub mod highlight;
-pub mod links;
-pub mod slug;
+pub(crate) mod highlight;
+pub(crate) mod links;
+pub(crate) mod slug;
 mod text;
 
 use pulldown_cmark::{Event, Options, Parser};
+
+pub use body::{Body, Part};
 
 use crate::content::Page;
 use crate::snippets::{self, Snippet};
@@ -28,8 +31,8 @@ type Located<'a> = (Event<'a>, usize);
 pub struct RenderedPage {
     /// Index into `Corpus::pages`.
     pub page: usize,
-    /// The body as HTML (no layout; the templates wrap it).
-    pub html: String,
+    /// The body as HTML with holes for the marks (no layout; the templates wrap it).
+    pub body: Body,
     /// Headings in order, with their (deduplicated) ids.
     pub headings: Vec<Heading>,
     /// Every link target in the body (Markdown and raw HTML `href`/`src`), with its source
@@ -58,14 +61,18 @@ pub struct SectionText {
     pub text: String,
 }
 
+/// A heading of the page, for the table of contents, anchors and search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Heading {
+    /// 1 for `#`, …, 6 for `######`.
     pub level: u8,
+    /// Its id, unique on the page (`fix-it`, then `fix-it-1`).
     pub id: String,
     /// Plain text of the heading.
     pub text: String,
 }
 
+/// A link target in the body, for the link checker.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
     /// The href as written in the Markdown (`other.md#anchor`, `#here`, `https://…`).
@@ -100,7 +107,7 @@ pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets:
     let line_of = page_line_index(page);
     let events: Vec<Located<'_>> = Parser::new_ext(&page.body, options())
         .into_offset_iter()
-        .map(|(event, range)| (event, range.start))
+        .map(|(event, range)| (body::scrub_nul(event), range.start))
         .collect();
     let (raw_links, anchors) = links::raw_html(&events, &line_of);
     let (events, headings, spans) = headings::pass(events);
@@ -127,7 +134,7 @@ pub fn render_checked(index: usize, page: &Page) -> (RenderedPage, Vec<snippets:
     let has_h1 = headings.iter().any(|h| h.level == 1);
     let rendered = RenderedPage {
         page: index,
-        html,
+        body: Body::parse(&html),
         headings,
         links,
         anchors,

@@ -21,7 +21,8 @@ fn headings_get_ids_permalinks_and_lines_map_to_the_file() {
     assert_eq!(ids, ["title", "fix-it", "fix-it-1"]);
     assert!(r.has_h1);
     assert!(
-        r.html
+        r.body
+            .plain()
             .contains("<h2 id=\"fix-it\">Fix it <a class=\"permalink\" href=\"#fix-it\"")
     );
     assert_eq!(
@@ -31,23 +32,27 @@ fn headings_get_ids_permalinks_and_lines_map_to_the_file() {
             line: 7
         }]
     );
-    assert!(r.html.contains("href=\"b.html#x\""), "{}", r.html);
+    assert!(
+        r.body.plain().contains("href=\"b.html#x\""),
+        "{}",
+        r.body.plain()
+    );
 }
 
 #[test]
 fn alerts_become_titled_boxes() {
     let r = render(0, &page("a.md", "> [!WARNING]\n> Careful.\n\n> plain\n")).unwrap();
     assert!(
-        r.html.contains(
+        r.body.plain().contains(
             "<div class=\"alert alert-warning\" role=\"note\"><p class=\"alert-title\">Warning</p>"
         ),
         "{}",
-        r.html
+        r.body.plain()
     );
     assert!(
-        r.html.contains("<blockquote>"),
+        r.body.plain().contains("<blockquote>"),
         "plain quotes stay: {}",
-        r.html
+        r.body.plain()
     );
 }
 
@@ -58,18 +63,30 @@ fn code_blocks_are_snippets_with_wrappers() {
     let r = render(0, &page("guide/fix.md", body)).unwrap();
     assert_eq!(r.snippets.len(), 2);
     assert!(
-        r.html.contains("data-snippet=\"guide::fix::push::bash_1\""),
+        r.body
+            .plain()
+            .contains("data-snippet=\"guide::fix::push::bash_1\""),
         "{}",
-        r.html
+        r.body.plain()
     );
-    assert!(r.html.contains("class=\"hl-"), "highlighted: {}", r.html);
     assert!(
-        r.html.contains("<span class=\"cmd\">git push</span>"),
-        "{}",
-        r.html
+        r.body.plain().contains("class=\"hl-"),
+        "highlighted: {}",
+        r.body.plain()
     );
-    assert!(!r.html.contains("? 1"), "status line hidden: {}", r.html);
-    assert!(r.html.contains("fatal: …"), "{}", r.html);
+    assert!(
+        r.body
+            .plain()
+            .contains("<span class=\"cmd\">git push</span>"),
+        "{}",
+        r.body.plain()
+    );
+    assert!(
+        !r.body.plain().contains("? 1"),
+        "status line hidden: {}",
+        r.body.plain()
+    );
+    assert!(r.body.plain().contains("fatal: …"), "{}", r.body.plain());
 }
 
 #[test]
@@ -99,4 +116,26 @@ fn fence_errors_name_the_file_line() {
         (err.line, err.file.to_string_lossy().as_ref()),
         (5, "content/a.md")
     );
+}
+
+#[test]
+fn nuls_in_the_page_cannot_open_a_hole() {
+    // A NUL in prose, raw HTML and code would otherwise read as the tokens of the body's holes.
+    let body = "# T\n\na\0s0\0b <b>\0i9\0</b>\n\n```console\n$ echo \0e\0\n```\n";
+    let r = render(0, &page("a.md", body)).unwrap();
+    let ids = r.body.parts.iter().filter(|p| matches!(p, Part::Id(_)));
+    let statuses = r
+        .body
+        .parts
+        .iter()
+        .filter(|p| matches!(p, Part::Status(..)));
+    assert_eq!(
+        (ids.count(), statuses.count()),
+        (1, 1),
+        "{:?}",
+        r.body.parts
+    );
+    let html = r.body.plain();
+    assert!(!html.contains('\0'), "{html}");
+    assert!(html.contains("a\u{FFFD}s0\u{FFFD}b"), "{html}");
 }

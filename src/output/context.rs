@@ -10,7 +10,7 @@ use crate::content::{Corpus, Page};
 use crate::markdown::RenderedPage;
 
 #[derive(Debug, Serialize)]
-pub struct SiteCtx<'a> {
+pub(super) struct SiteCtx<'a> {
     pub title: &'a str,
     pub lang: &'a str,
     pub default_theme: ColorScheme,
@@ -21,7 +21,7 @@ pub struct SiteCtx<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct PageCtx<'a> {
+pub(super) struct PageCtx<'a> {
     pub title: &'a str,
     pub description: Option<&'a str>,
     /// The page's own URL, relative to the site root (`guide/fix.html`).
@@ -47,21 +47,21 @@ pub struct PageCtx<'a> {
 }
 
 #[derive(Debug, Serialize)]
-pub struct TocEntry<'a> {
+pub(super) struct TocEntry<'a> {
     pub level: u8,
     pub id: &'a str,
     pub text: &'a str,
 }
 
 #[derive(Debug, Serialize)]
-pub struct LinkCtx<'a> {
+pub(super) struct LinkCtx<'a> {
     pub title: &'a str,
     /// Relative to the page being written.
     pub url: String,
 }
 
 #[derive(Debug, Serialize)]
-pub struct Ctx<'a> {
+pub(super) struct Ctx<'a> {
     pub site: &'a SiteCtx<'a>,
     pub page: PageCtx<'a>,
     pub root: &'a str,
@@ -71,7 +71,7 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> SiteCtx<'a> {
-    pub fn new(corpus: &'a Corpus) -> SiteCtx<'a> {
+    pub(super) fn new(corpus: &'a Corpus) -> SiteCtx<'a> {
         let config = &corpus.config;
         SiteCtx {
             title: &config.title,
@@ -84,8 +84,13 @@ impl<'a> SiteCtx<'a> {
 }
 
 impl<'a> PageCtx<'a> {
-    /// The context of a content page.
-    pub fn of(corpus: &Corpus, page: &'a Page, rendered: &'a RenderedPage) -> PageCtx<'a> {
+    /// The context of a content page whose body, with its marks, is `content`.
+    pub(super) fn of(
+        corpus: &Corpus,
+        page: &'a Page,
+        rendered: &'a RenderedPage,
+        content: &'a str,
+    ) -> PageCtx<'a> {
         let source = page.source.to_string_lossy().replace('\\', "/");
         let toc = rendered
             .headings
@@ -97,7 +102,7 @@ impl<'a> PageCtx<'a> {
                 text: &h.text,
             })
             .collect();
-        let (lead, rest) = split_lead(&rendered.html);
+        let (lead, rest) = split_lead(content);
         PageCtx {
             title: &page.front.title,
             description: page.front.description.as_deref(),
@@ -107,7 +112,7 @@ impl<'a> PageCtx<'a> {
                 false => corpus.config.edit_link(&source),
             },
             source,
-            content: &rendered.html,
+            content,
             lead,
             rest,
             toc,
@@ -118,7 +123,7 @@ impl<'a> PageCtx<'a> {
     }
 
     /// The context of a page helpsite makes itself (404, print).
-    pub fn generated(title: &'a str, url: &'a str) -> PageCtx<'a> {
+    pub(super) fn generated(title: &'a str, url: &'a str) -> PageCtx<'a> {
         PageCtx {
             title,
             description: None,

@@ -11,11 +11,12 @@ use super::{Nav, Theme, render, write_file};
 use crate::content::Corpus;
 use crate::markdown::RenderedPage;
 
-pub fn write_all(
+pub(super) fn write_all(
     dir: &Path,
     theme: &Theme,
     corpus: &Corpus,
     rendered: &[RenderedPage],
+    bodies: &[String],
     site: &SiteCtx<'_>,
     nav: &Nav,
 ) -> anyhow::Result<()> {
@@ -28,7 +29,7 @@ pub fn write_all(
         )?;
     }
     let print = top_level(site, nav, "Print", "print.html");
-    super::print::write(dir, theme, corpus, rendered, print)?;
+    super::print::write(dir, theme, corpus, rendered, bodies, print)?;
     if let Some(base) = site.base_url {
         let urls = SitemapCtx {
             urls: corpus
@@ -43,7 +44,7 @@ pub fn write_all(
         )?;
     }
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
-    let index = super::search::index_script(corpus, rendered, &urls);
+    let index = super::search::index_script(corpus, rendered, bodies, &urls);
     write_file(&dir.join("static/search-index.js"), index.as_bytes())
 }
 

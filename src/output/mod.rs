@@ -12,9 +12,9 @@ mod nav;
 mod print;
 mod redirects;
 pub mod search;
-pub mod tested;
+pub(crate) mod tested;
 mod theme;
-pub mod verify;
+pub(crate) mod verify;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -22,7 +22,7 @@ use std::path::Path;
 use anyhow::{Context as _, anyhow};
 use rayon::prelude::*;
 
-use crate::{Outcome, content::Corpus, markdown::RenderedPage};
+use crate::{content::Corpus, markdown::RenderedPage};
 
 pub use atomic::refuse_foreign;
 pub use check::{broken_link_errors, broken_links};
@@ -30,23 +30,30 @@ use context::{Ctx, LinkCtx, PageCtx, SiteCtx};
 use nav::{Nav, root_prefix};
 use theme::{Theme, tera_error};
 
-/// Checks the links, then writes the whole site to `out`. Broken links: listed on stderr,
-/// `Outcome::ChecksFailed`, and `out` untouched.
-pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::Result<Outcome> {
+/// What [`write`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Written {
+    /// The whole site is in the output folder.
+    Site,
+    /// Nothing was written (the output folder is as it was): these links are broken, each as
+    /// `file:line: broken link …`, for the caller to show.
+    BrokenLinks(Vec<String>),
+}
+
+/// Checks the links, then writes the whole site to `out`, each page's body with its `marks`
+/// (none: as rendered). Broken links come back as [`Written::BrokenLinks`] with `out` untouched.
+pub fn write(
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    marks: Option<&verify::Marks>,
+    out: &Path,
+) -> anyhow::Result<Written> {
     if !corpus.errors.is_empty() {
         return Err(crate::content::InputErrors(corpus.errors.clone()).into());
     }
     let broken = broken_links(corpus, rendered);
     if !broken.is_empty() {
-        for message in &broken {
-            eprintln!("{message}");
-        }
-        eprintln!(
-            "error: {} broken link(s); {} was not changed",
-            broken.len(),
-            out.display()
-        );
-        return Ok(Outcome::ChecksFailed);
+        return Ok(Written::BrokenLinks(broken));
     }
     let redirects = redirects::list(corpus)?;
     let theme = Theme::load(&corpus.root)?;
@@ -60,18 +67,25 @@ pub fn write(corpus: &Corpus, rendered: &[RenderedPage], out: &Path) -> anyhow::
     let nav = Nav::new(corpus);
     let site = SiteCtx::new(corpus);
     make_dirs(dir, corpus)?;
+    // Each body with its marks: the page's content in its render context, and what the print
+    // page and the search index read.
+    let bodies: Vec<String> = rendered
+        .par_iter()
+        .map(|r| verify::body(r, marks))
+        .collect();
     rendered
         .par_iter()
-        .try_for_each(|r| write_page(dir, &theme, corpus, &site, &nav, r))?;
+        .zip(&bodies)
+        .try_for_each(|(r, body)| write_page(dir, &theme, corpus, &site, &nav, r, body))?;
     redirects::write(dir, &redirects)?;
-    extras::write_all(dir, &theme, corpus, rendered, &site, &nav)?;
+    extras::write_all(dir, &theme, corpus, rendered, &bodies, &site, &nav)?;
     write_assets(dir, &theme, corpus)?;
     write_file(
         &dir.join("static/nav-data.js"),
         nav.shared_script().as_bytes(),
     )?;
     staging.commit()?;
-    Ok(Outcome::Success)
+    Ok(Written::Site)
 }
 
 /// Creates every folder the pages and content assets go in.
@@ -96,6 +110,7 @@ fn write_page(
     site: &SiteCtx<'_>,
     nav: &Nav,
     r: &RenderedPage,
+    body: &str,
 ) -> anyhow::Result<()> {
     let page = &corpus.pages[r.page];
     let root = root_prefix(&page.url);
@@ -107,7 +122,7 @@ fn write_page(
     };
     let ctx = Ctx {
         site,
-        page: PageCtx::of(corpus, page, r),
+        page: PageCtx::of(corpus, page, r, body),
         root: &root,
         nav: nav.html(Some(r.page), &root),
         prev: r.page.checked_sub(1).and_then(link),

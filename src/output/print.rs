@@ -40,11 +40,12 @@ struct Entry<'a> {
     sections: Vec<Entry<'a>>,
 }
 
-pub fn write(
+pub(super) fn write(
     dir: &Path,
     theme: &Theme,
     corpus: &Corpus,
     rendered: &[RenderedPage],
+    bodies: &[String],
     base: Ctx<'_>,
 ) -> anyhow::Result<()> {
     let ctx = PrintCtx {
@@ -65,13 +66,13 @@ pub fn write(
     let mut file = std::io::BufWriter::new(file);
     let mut write = || -> std::io::Result<()> {
         file.write_all(head.as_bytes())?;
-        for r in rendered {
+        for (r, body) in rendered.iter().zip(bodies) {
             let page = &corpus.pages[r.page];
             write_page(
                 &mut file,
                 &page.front.title,
                 folder_of(&page.rel),
-                r,
+                (r, body),
                 &pages,
             )?;
         }
@@ -140,7 +141,7 @@ fn write_page(
     out: &mut impl Write,
     title: &str,
     folder: &str,
-    r: &RenderedPage,
+    (r, body): (&RenderedPage, &str),
     pages: &HashMap<&str, usize>,
 ) -> std::io::Result<()> {
     let id = format!("p{}", r.page);
@@ -151,7 +152,7 @@ fn write_page(
         h1.push_str("</h1>\n");
         out.write_all(h1.as_bytes())?;
     }
-    let html = prefix_ids(&r.html, &format!("{id}-"));
+    let html = prefix_ids(body, &format!("{id}-"));
     out.write_all(relink(&html, folder, pages).as_bytes())?;
     out.write_all(b"</article>\n")
 }

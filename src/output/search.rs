@@ -31,15 +31,24 @@ const STOP_WORDS: &[&str] = &[
     "or", "that", "the", "this", "to", "with",
 ];
 
-/// Builds the text of `static/search-index.js`. `urls[i]` is the URL, relative to the site root,
-/// of `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not
-/// as the corpus is taken as one URL per rendered page.
-pub fn index_script(corpus: &Corpus, rendered: &[RenderedPage], urls: &[String]) -> String {
+/// Builds the text of `static/search-index.js`. `bodies[j]` is the HTML of `rendered[j]` as the
+/// page shows it (see `verify::body`). `urls[i]` is the URL, relative to the site root, of
+/// `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not as
+/// the corpus is taken as one URL per rendered page.
+pub fn index_script(
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    bodies: &[String],
+    urls: &[String],
+) -> String {
     let by_page = urls.len() == corpus.pages.len();
     let pages: Vec<PageText> = rendered
         .par_iter()
         .enumerate()
-        .map(|(i, r)| PageText::new(corpus, r, urls.get(if by_page { r.page } else { i })))
+        .map(|(i, r)| {
+            let url = urls.get(if by_page { r.page } else { i });
+            PageText::new(corpus, r, bodies.get(i).map_or("", String::as_str), url)
+        })
         .collect();
     let total: usize = pages.iter().map(|p| p.sections.len()).sum();
     let excerpt_len = (EXCERPT_BUDGET / total.max(1)).clamp(EXCERPT_MIN, EXCERPT_MAX);
@@ -62,7 +71,7 @@ struct PageText {
 
 impl PageText {
     /// An untitled page is named by its first heading, else by its URL.
-    fn new(corpus: &Corpus, r: &RenderedPage, url: Option<&String>) -> PageText {
+    fn new(corpus: &Corpus, r: &RenderedPage, html: &str, url: Option<&String>) -> PageText {
         let url = url.cloned().unwrap_or_default();
         let title = corpus
             .pages
@@ -73,7 +82,7 @@ impl PageText {
             ("", None) => url.clone(),
             (title, _) => title.to_string(),
         };
-        let sections = sections_of(r);
+        let sections = sections_of(r, html);
         let terms = sections
             .iter()
             .map(|s| (word_set(&s.heading), word_set(&s.text)))

@@ -13,11 +13,11 @@ use crate::snippets::SnippetKind;
 use super::verify::{Mark, Marks, entry_id, snippet_id};
 
 /// The page's source name (no file has it; `generated` pages are never read).
-pub const REL: &str = "how-this-guide-is-tested.md";
+pub(crate) const REL: &str = "how-this-guide-is-tested.md";
 const TITLE: &str = "How this guide is tested";
 
 /// Adds the empty page at the end of the reading order, when some page has a code block.
-pub fn add_page(corpus: &mut Corpus) {
+pub(crate) fn add_page(corpus: &mut Corpus) {
     let has_code = corpus
         .pages
         .iter()
@@ -40,7 +40,7 @@ pub fn add_page(corpus: &mut Corpus) {
 
 /// Writes the page's content into its rendered entry (if the page was added; a site's own
 /// `content/how-this-guide-is-tested.md` wins and is left alone).
-pub fn fill(corpus: &Corpus, rendered: &mut [RenderedPage], marks: &Marks) {
+pub(crate) fn fill(corpus: &Corpus, rendered: &mut [RenderedPage], marks: &Marks) {
     let Some(at) = rendered
         .iter()
         .position(|r| corpus.pages[r.page].rel == REL)
@@ -61,7 +61,7 @@ pub fn fill(corpus: &Corpus, rendered: &mut [RenderedPage], marks: &Marks) {
     reproduce(&mut out, marks);
     every_snippet(&mut out, &rows);
     let r = &mut rendered[at];
-    r.html = out.html;
+    r.body = crate::markdown::Body::from_html(out.html);
     r.headings = out.headings;
     r.sections = out.sections;
     r.has_h1 = true;

@@ -9,10 +9,10 @@ use crate::markdown::RenderedPage;
 
 /// A page's sections: the renderer's plain text per heading (`RenderedPage::sections`, which
 /// leaves code out) followed by the text of the code blocks under that heading, taken from the
-/// HTML — error messages live in code blocks, and they are what readers paste. A page top with
-/// no text is dropped when the page has headings.
-pub(super) fn sections_of(r: &RenderedPage) -> Vec<Section> {
-    let mut code = code_text(&r.html);
+/// HTML (`html`, the body as shown) — error messages live in code blocks, and they are what
+/// readers paste. A page top with no text is dropped when the page has headings.
+pub(super) fn sections_of(r: &RenderedPage, html: &str) -> Vec<Section> {
+    let mut code = code_text(html);
     let mut sections: Vec<Section> = r
         .sections
         .iter()

@@ -26,7 +26,8 @@ fn index_of(files: &[(&str, &str)]) -> Value {
         .map(|(i, p)| markdown::render(i, p).expect("renders"))
         .collect();
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
-    let script = index_script(&corpus, &rendered, &urls);
+    let bodies: Vec<String> = rendered.iter().map(|r| r.body.plain()).collect();
+    let script = index_script(&corpus, &rendered, &bodies, &urls);
     let json = script
         .strip_prefix("var HELPSITE_SEARCH_INDEX = ")
         .and_then(|s| s.strip_suffix(";\n"))
@@ -180,7 +181,8 @@ fn hostile_titles_stay_data() {
             .position(|p| p.rel == "x.md")
             .expect("x.md loaded");
         let r = markdown::render(at, &corpus.pages[at]).expect("renders");
-        index_script(&corpus, &[r], &["x.html".into()])
+        let body = r.body.plain();
+        index_script(&corpus, &[r], &[body], &["x.html".into()])
     };
     assert!(
         !script.contains('\u{2028}'),

@@ -1,4 +1,5 @@
 use super::*;
+use crate::markdown::{Body, body};
 use crate::report::Report;
 
 fn report() -> Report {
@@ -156,23 +157,40 @@ fn marks_fill_the_status_slots_of_shown_snippets() {
     );
     hidden.attrs.hidden = true;
     let text = snippet("guide::fix::text_1", SnippetKind::Text);
-    let slot = |name: &str| {
+    // Snippet 1 (shown) and 2 (text) as markdown::code writes them, with their holes.
+    let slot = |name: &str, n: usize, tokens: bool| {
+        let (id, status, end) = match tokens {
+            true => (
+                body::id_token(n),
+                body::status_token(n),
+                body::END.to_string(),
+            ),
+            false => Default::default(),
+        };
         format!(
-            "<div class=\"snippet\" data-snippet=\"{name}\"><div class=\"snippet-bar\"><span class=\"snippet-status\"></span></div></div>"
+            "<div class=\"snippet\" {id}data-snippet=\"{name}\"><div class=\"snippet-bar\"><span class=\"snippet-status\">{status}{end}</span></div></div>"
         )
     };
-    let html = format!("{}{}", slot("guide::fix::push"), slot("guide::fix::text_1"));
-    let mut pages = vec![crate::markdown::RenderedPage {
+    let both = |tokens| {
+        format!(
+            "{}{}",
+            slot("guide::fix::push", 1, tokens),
+            slot("guide::fix::text_1", 2, tokens)
+        )
+    };
+    let html = both(false);
+    let page = crate::markdown::RenderedPage {
         page: 0,
-        html: html.clone(),
+        body: Body::parse(&both(true)),
         headings: Vec::new(),
         links: Vec::new(),
         anchors: Vec::new(),
         snippets: vec![hidden, shown, text],
         sections: Vec::new(),
         has_h1: true,
-    }];
-    apply(&Marks::from_report(report), &mut pages);
+    };
+    assert_eq!(body(&page, None), html, "no marks: as rendered");
+    let marked = body(&page, Some(&Marks::from_report(report)));
     let verified = Mark::Verified {
         date: "2026-11-28".into(),
         git_version: "2.47.3".into(),
@@ -196,7 +214,7 @@ fn marks_fill_the_status_slots_of_shown_snippets() {
         "<p class=\"page-marks\">This page's 1 snippet: 1 with output as shown (run of \
          2026-11-28 with git 2.47.3). <a href=\"{link}\">How this guide is tested</a></p>\n"
     );
-    assert_eq!(pages[0].html, format!("{summary}{expected}"));
+    assert_eq!(marked, format!("{summary}{expected}"));
 }
 
 #[test]
