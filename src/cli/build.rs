@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use crate::output::verify::{self, Marks};
 use crate::{
     Outcome,
-    site::{FailingSnippets, Site},
+    site::{Built, FailingSnippets, Site},
 };
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The site's folder (holds content/, optional templates/ and helpsite.toml).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -31,11 +31,13 @@ pub struct Args {
     pub allow_failing: bool,
 }
 
-pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+/// Runs `helpsite build`.
+pub(super) fn execute(args: Args) -> anyhow::Result<Outcome> {
     super::check_root(&args.root)?;
     let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
-    let (marks, tests) = verification(&args)?;
-    let mut site = Site::load(&args.root)?.with_verification(marks);
+    let site = Site::load(&args.root)?;
+    let (marks, tests) = verification(&args, &site)?;
+    let mut site = site.with_verification(marks);
     if !args.allow_failing {
         site = site.refusing_failing();
     }
@@ -46,14 +48,26 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
             eprintln!("{warning}");
         }
     }
-    let (outcome, stats) = match site.build_with_stats(&out) {
+    let stats = match site.build(&out, None) {
         Err(err) if err.is::<FailingSnippets>() => {
             eprintln!("error: {err}");
             return Ok(Outcome::ChecksFailed);
         }
-        built => built?,
+        Err(err) => return Err(err),
+        Ok(Built::BrokenLinks(links)) => {
+            for link in &links {
+                eprintln!("{link}");
+            }
+            eprintln!(
+                "error: {} broken link(s); {} was not changed",
+                links.len(),
+                out.display()
+            );
+            return Ok(Outcome::ChecksFailed);
+        }
+        Ok(Built::Site(stats)) => stats,
     };
-    if outcome == Outcome::Success && !args.quiet {
+    if !args.quiet {
         eprintln!(
             "built {} pages into {} (load {} ms, render {} ms, write {} ms)",
             stats.pages,
@@ -73,15 +87,12 @@ pub fn execute(args: Args) -> anyhow::Result<Outcome> {
         eprintln!("{summary}");
     }
     // With --verify, failing snippets fail the build too (the site is still written).
-    Ok(if tests == Outcome::ChecksFailed {
-        tests
-    } else {
-        outcome
-    })
+    Ok(tests)
 }
 
-/// Runs the snippets when asked, then reads the report.
-fn verification(args: &Args) -> anyhow::Result<(Marks, Outcome)> {
+/// The marks to build with: with `--verify`, from running every snippet of `site` first (its
+/// report is saved as `helpsite test` saves it); else read from the report.
+fn verification(args: &Args, site: &Site) -> anyhow::Result<(Marks, Outcome)> {
     let report = match &args.report {
         Some(path) if !args.verify && !path.exists() => {
             anyhow::bail!("--report {}: no such file", path.display())
@@ -89,17 +100,20 @@ fn verification(args: &Args) -> anyhow::Result<(Marks, Outcome)> {
         Some(path) => path.clone(),
         None => args.root.join(verify::DEFAULT_REPORT),
     };
-    let mut tests = Outcome::Success;
-    if args.verify {
-        tests = super::test::execute(super::test::Args {
-            filter: None,
-            root: args.root.clone(),
-            report: Some(report.clone()),
-            no_report: false,
-            overwrite: false,
-            scenario: None,
-            no_sandbox: false,
-        })?;
+    if !args.verify {
+        return Ok((Marks::load(&report)?, Outcome::Success));
     }
-    Ok((Marks::load(&report)?, tests))
+    let selection = super::test::Selection {
+        filter: None,
+        scenario: None,
+        no_sandbox: false,
+        report: Some(&report),
+    };
+    let tested = super::test::run(site, &selection, std::time::Instant::now())?;
+    tested.hint_overwrite(&args.root, None);
+    let marks = tested
+        .report
+        .clone()
+        .map_or_else(Marks::none, Marks::from_report);
+    Ok((marks, tested.outcome()))
 }

@@ -37,7 +37,7 @@ const REMOVED: Style = AnsiColor::Red.on_default();
 const ADDED: Style = AnsiColor::Green.on_default();
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Run only snippets whose test name contains this text.
     pub filter: Option<String>,
     /// The site's root folder (holding helpsite.toml and content/).
@@ -62,50 +62,104 @@ pub struct Args {
     pub no_sandbox: bool,
 }
 
-pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+/// Runs `helpsite test`.
+pub(super) fn execute(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    crate::harness::cleanup::on_interrupt();
     super::check_root(&args.root)?;
     let site = Site::load(&args.root)?;
-    let scenario = args.scenario.as_deref().map(Scenario::load).transpose()?;
+    let report = match args.no_report {
+        true => None,
+        false => Some(
+            args.report
+                .clone()
+                .unwrap_or_else(|| args.root.join(DEFAULT_REPORT)),
+        ),
+    };
+    let selection = Selection {
+        filter: args.filter.as_deref(),
+        scenario: args.scenario.as_deref(),
+        no_sandbox: args.no_sandbox,
+        report: report.as_deref(),
+    };
+    let tested = run(&site, &selection, started)?;
+    if args.overwrite {
+        overwrite_failures(&tested.suite, &args.root, &tested.run)?;
+    } else {
+        tested.hint_overwrite(&args.root, args.filter.as_deref());
+    }
+    Ok(tested.outcome())
+}
+
+/// Which snippets of a site to run, how, and where the report goes.
+pub(super) struct Selection<'a> {
+    /// Only test names containing this.
+    pub filter: Option<&'a str>,
+    /// A scenario file instead of the site's own.
+    pub scenario: Option<&'a Path>,
+    /// Without Linux namespaces.
+    pub no_sandbox: bool,
+    /// Where to save the report (`None`: nowhere).
+    pub report: Option<&'a Path>,
+}
+
+/// A finished run: the suite it ran, its results and the report it saved.
+pub(super) struct Tested {
+    suite: Suite,
+    run: Run,
+    /// The report as saved (merged over the older one for a filtered run).
+    pub report: Option<crate::report::Report>,
+}
+
+impl Tested {
+    /// `Success` when no snippet failed.
+    pub(super) fn outcome(&self) -> Outcome {
+        match self.run.count(Verdict::Failed) {
+            0 => Outcome::Success,
+            _ => Outcome::ChecksFailed,
+        }
+    }
+
+    /// Says how to accept new output into the Markdown, when a transcript's output changed.
+    pub(super) fn hint_overwrite(&self, root: &Path, filter: Option<&str>) {
+        if self.run.results.iter().any(|(_, r)| !r.rewrites.is_empty()) {
+            print_overwrite_hint(root, filter);
+        }
+    }
+}
+
+/// Runs the selected snippets of `site` with progress and a summary on the terminal, and saves
+/// the report: `helpsite test`, and `helpsite build --verify` before it builds.
+pub(super) fn run(
+    site: &Site,
+    selection: &Selection<'_>,
+    started: Instant,
+) -> anyhow::Result<Tested> {
+    crate::harness::cleanup::on_interrupt();
+    let scenario = selection.scenario.map(Scenario::load).transpose()?;
     let mut suite = site.suite(scenario)?;
-    if args.no_sandbox {
+    if selection.no_sandbox {
         suite.set_isolation(Isolation::EnvOnly);
     }
     suite.check_isolation()?;
     let selected: Vec<usize> = (0..suite.snippets.len())
         .filter(|&i| {
-            args.filter
-                .as_ref()
-                .is_none_or(|f| suite.snippets[i].test_name.contains(f.as_str()))
+            selection
+                .filter
+                .is_none_or(|f| suite.snippets[i].test_name.contains(f))
         })
         .collect();
     let run = harness::run(&suite, &selected, &Terminal::new(started));
     crate::harness::cleanup::exit_if_interrupted();
     suite.shutdown();
-    if !args.no_report {
-        let path = args
-            .report
-            .clone()
-            .unwrap_or_else(|| args.root.join(DEFAULT_REPORT));
-        let complete = selected.len() == suite.snippets.len();
-        record::save(
-            &suite,
-            record::report(&suite, &run.results),
-            complete,
-            &path,
-        )?;
-    }
-    if args.overwrite {
-        overwrite_failures(&suite, &args.root, &run)?;
-    } else if run.results.iter().any(|(_, r)| !r.rewrites.is_empty()) {
-        print_overwrite_hint(&args);
-    }
-    Ok(if run.count(Verdict::Failed) == 0 {
-        Outcome::Success
-    } else {
-        Outcome::ChecksFailed
-    })
+    let report = match selection.report {
+        Some(path) => {
+            let complete = selected.len() == suite.snippets.len();
+            let report = record::report(&suite, &run.results);
+            Some(record::save(&suite, report, complete, path)?)
+        }
+        None => None,
+    };
+    Ok(Tested { suite, run, report })
 }
 
 /// What `helpsite test` shows: a progress line on a terminal while snippets run, then one line
@@ -205,12 +259,12 @@ fn diff_style(line: &str) -> Style {
 }
 
 /// How to accept what the commands printed, for a run with transcripts whose output differs.
-fn print_overwrite_hint(args: &Args) {
+fn print_overwrite_hint(root: &Path, filter: Option<&str>) {
     let mut command = String::from("helpsite test");
-    if args.root != Path::new(".") {
-        command.push_str(&format!(" --root {}", args.root.display()));
+    if root != Path::new(".") {
+        command.push_str(&format!(" --root {}", root.display()));
     }
-    if let Some(filter) = &args.filter {
+    if let Some(filter) = filter {
         command.push_str(&format!(" {filter}"));
     }
     anstream::println!(

@@ -11,15 +11,15 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 
-use super::cache::RenderCache;
 use super::state::State;
 use super::verifier::LiveMarks;
-use crate::output::{self, verify::Marks};
-use crate::{Outcome, site::Site};
+use crate::markdown::RenderedPage;
+use crate::output::verify::Marks;
+use crate::site::{Built, RenderCache, Site};
 
 /// Knows where to build from and to; cheap to clone into the watcher thread.
 #[derive(Debug, Clone)]
-pub struct Builder {
+pub(crate) struct Builder {
     root: PathBuf,
     out: PathBuf,
     staging: PathBuf,
@@ -36,7 +36,7 @@ pub struct Builder {
 
 impl Builder {
     /// Builds `root` into `out`, marking snippets from the test report at `report`.
-    pub fn new(root: PathBuf, out: PathBuf, report: PathBuf) -> anyhow::Result<Builder> {
+    pub(crate) fn new(root: PathBuf, out: PathBuf, report: PathBuf) -> anyhow::Result<Builder> {
         let out = std::path::absolute(&out)
             .with_context(|| format!("resolving the output folder {}", out.display()))?;
         let name = out
@@ -57,37 +57,34 @@ impl Builder {
         })
     }
 
-    /// Renders `corpus` through the render cache (unchanged pages are not rendered again).
-    pub fn render_cached(
-        &self,
-        corpus: &crate::content::Corpus,
-    ) -> anyhow::Result<Vec<crate::markdown::RenderedPage>> {
-        Ok(self.cache.render(corpus)?.0)
+    /// Renders `site` through the render cache (unchanged pages are not rendered again).
+    pub(crate) fn render_cached(&self, site: &Site) -> anyhow::Result<Vec<RenderedPage>> {
+        Ok(site.render_with(Some(&self.cache))?.0)
     }
 
     /// The marks of the live run, shared with the runner.
-    pub fn live(&self) -> &LiveMarks {
+    pub(crate) fn live(&self) -> &LiveMarks {
         &self.live
     }
 
     /// Has `sender` told after every good build (by every clone of this builder).
-    pub fn notify_after_builds(&self, sender: Sender<()>) {
+    pub(crate) fn notify_after_builds(&self, sender: Sender<()>) {
         *self.after.lock().unwrap_or_else(PoisonError::into_inner) = Some(sender);
     }
 
     /// The folder a good build is served from.
-    pub fn out(&self) -> &Path {
+    pub(crate) fn out(&self) -> &Path {
         &self.out
     }
 
     /// Builds once and updates `state`: a good build is swapped in and open pages reload; a
     /// failed one is printed here and shown on open pages, and the last good site stays.
     /// Blocking: call from a thread, not from async code.
-    pub fn rebuild(&self, state: &State) {
+    pub(crate) fn rebuild(&self, state: &State) {
         let _one_at_a_time = self.building.lock().unwrap_or_else(PoisonError::into_inner);
         let started = Instant::now();
         match self.build_staging() {
-            Ok(Outcome::Success) => match self.swap_in(state) {
+            Ok(Built::Site(_)) => match self.swap_in(state) {
                 Ok(()) => {
                     eprintln!("built in {} ms", started.elapsed().as_millis());
                     state.succeeded();
@@ -99,40 +96,34 @@ impl Builder {
                 }
                 Err(err) => report(state, &err),
             },
-            // `output::write` has printed the broken links; the overlay needs them as data.
-            Ok(Outcome::ChecksFailed) => state.failed(self.check_messages()),
+            Ok(Built::BrokenLinks(links)) => {
+                let mut text = format!("{} broken link(s):", links.len());
+                for link in &links {
+                    eprintln!("{link}");
+                    text.push('\n');
+                    text.push_str(link);
+                }
+                eprintln!(
+                    "error: {} broken link(s); {} was not changed",
+                    links.len(),
+                    self.out.display()
+                );
+                state.failed(text);
+            }
             Err(err) => report(state, &err),
         }
     }
 
-    fn build_staging(&self) -> anyhow::Result<Outcome> {
+    /// `Site::build` into the staging folder, with the live run's marks (else the report's)
+    /// and unchanged pages from the render cache.
+    fn build_staging(&self) -> anyhow::Result<Built> {
         remove_if_present(&self.staging)?;
         let marks = match self.live.current() {
             Some(marks) => marks,
             None => Marks::load(&self.report)?,
         };
         let site = Site::load(&self.root)?.with_verification(marks);
-        // What `Site::build` does, with unchanged pages taken from the render cache.
-        let (mut rendered, _fresh) = self.cache.render(&site.corpus)?;
-        if let Some(marks) = &site.marks {
-            output::verify::apply(marks, &mut rendered);
-            output::tested::fill(&site.corpus, &mut rendered, marks);
-        }
-        output::write(&site.corpus, &rendered, &self.staging)
-    }
-
-    /// Why the checks failed, for the overlay: the broken links, as the terminal listed them.
-    fn check_messages(&self) -> String {
-        let broken = Site::load(&self.root)
-            .map(|site| site.with_verification(Marks::none()))
-            .and_then(|site| Ok(output::broken_links(&site.corpus, &site.render()?)))
-            .unwrap_or_default();
-        let mut text = format!("{} broken link(s):", broken.len());
-        for line in broken {
-            text.push('\n');
-            text.push_str(&line);
-        }
-        text
+        site.build(&self.staging, Some(&self.cache))
     }
 
     /// Replaces the served folder by the staging folder while no request is reading.
@@ -178,7 +169,7 @@ fn report(state: &State, err: &anyhow::Error) {
 }
 
 /// The cause chain, one cause a line: easier to read in the overlay than one long line.
-pub fn overlay_text(err: &anyhow::Error) -> String {
+pub(crate) fn overlay_text(err: &anyhow::Error) -> String {
     let mut text = err.to_string();
     for cause in err.chain().skip(1) {
         text.push_str("\n  caused by: ");

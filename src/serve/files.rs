@@ -18,7 +18,7 @@ use super::live;
 use super::state::State;
 
 /// The whole server: the live-reload endpoints, and files for every other path.
-pub fn router(state: Arc<State>) -> Router {
+pub(crate) fn router(state: Arc<State>) -> Router {
     Router::new()
         .route(live::EVENTS_PATH, get(live::events))
         .route(live::SCRIPT_PATH, get(live::script))
@@ -28,7 +28,7 @@ pub fn router(state: Arc<State>) -> Router {
 
 /// Where a request path leads inside the output folder.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Target {
+pub(crate) enum Target {
     File(PathBuf),
     /// A folder asked for without its trailing slash: redirect here.
     Redirect(String),
@@ -86,7 +86,7 @@ fn respond(status: StatusCode, path: &Path, bytes: Vec<u8>) -> Response {
 }
 
 /// Maps a request path (still percent-encoded) to what to answer, never leaving `root`.
-pub fn resolve(root: &Path, raw: &str) -> Target {
+pub(crate) fn resolve(root: &Path, raw: &str) -> Target {
     let Some(segments) = segments(raw) else {
         return Target::NotFound;
     };
@@ -167,7 +167,7 @@ fn encode_path(segments: &[String]) -> String {
 }
 
 /// The Content-Type for a file, by extension; unknown types are served as bytes.
-pub fn content_type(path: &Path) -> &'static str {
+pub(crate) fn content_type(path: &Path) -> &'static str {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())

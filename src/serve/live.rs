@@ -17,13 +17,13 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::state::{Change, State};
 
-pub const EVENTS_PATH: &str = "/__helpsite/events";
-pub const SCRIPT_PATH: &str = "/__helpsite/live.js";
+pub(crate) const EVENTS_PATH: &str = "/__helpsite/events";
+pub(crate) const SCRIPT_PATH: &str = "/__helpsite/live.js";
 const SCRIPT: &str = include_str!("live.js");
 const TAG: &str = "<script src=\"/__helpsite/live.js\"></script>";
 
 /// The event stream: the current state first, then every change until the client goes away.
-pub async fn events(
+pub(crate) async fn events(
     Extract(state): Extract<Arc<State>>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let (snapshot, receiver) = state.subscribe();
@@ -75,7 +75,7 @@ fn build_error(message: String) -> Event {
         .data(serde_json::json!({ "message": message }).to_string())
 }
 
-pub async fn script() -> Response {
+pub(crate) async fn script() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         SCRIPT,
@@ -84,7 +84,7 @@ pub async fn script() -> Response {
 }
 
 /// Adds the reload script before `</body>` (or at the end when there is none).
-pub fn inject(mut html: Vec<u8>) -> Vec<u8> {
+pub(crate) fn inject(mut html: Vec<u8>) -> Vec<u8> {
     let at = rfind(&html, b"</body>").unwrap_or(html.len());
     html.splice(at..at, TAG.bytes());
     html
@@ -97,7 +97,7 @@ fn rfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 /// Every path before the first good build: says so, and the overlay shows why.
-pub fn placeholder() -> Response {
+pub(crate) fn placeholder() -> Response {
     let html = format!(
         "<!DOCTYPE html><html lang=\"en\"><meta charset=\"utf-8\"><title>No build yet</title>\
          <body><p>helpsite serve: no successful build yet. Fix the error and this page reloads.\

@@ -8,13 +8,12 @@
 //! [`verifier`] runs the snippets in the background and updates the marks live.
 //! The reload script is injected into HTML responses at serve time: the built files stay clean.
 
-pub mod builder;
-pub mod cache;
-pub mod files;
-pub mod live;
-pub mod state;
-pub mod verifier;
-pub mod watcher;
+pub(crate) mod builder;
+pub(crate) mod files;
+pub(crate) mod live;
+pub(crate) mod state;
+pub(crate) mod verifier;
+pub(crate) mod watcher;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -27,7 +26,7 @@ use state::State;
 
 /// What `helpsite serve` was asked to do, resolved.
 #[derive(Debug, Clone)]
-pub struct Options {
+pub(crate) struct Options {
     /// The site's folder (content/, templates/, helpsite.toml).
     pub root: PathBuf,
     /// The folder the site is built into and served from.
@@ -44,7 +43,7 @@ pub struct Options {
 
 /// Refuses addresses other than loopback: the dev server injects scripts, has no access control
 /// and is meant for previewing on this machine. Publish the output folder with a static host.
-pub fn check_bind(bind: IpAddr) -> anyhow::Result<()> {
+pub(crate) fn check_bind(bind: IpAddr) -> anyhow::Result<()> {
     if bind.is_loopback() {
         return Ok(());
     }
@@ -55,7 +54,7 @@ pub fn check_bind(bind: IpAddr) -> anyhow::Result<()> {
 }
 
 /// Builds, serves and watches until Ctrl-C.
-pub fn run(options: Options) -> anyhow::Result<Outcome> {
+pub(crate) fn run(options: Options) -> anyhow::Result<Outcome> {
     check_bind(options.bind)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

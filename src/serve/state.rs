@@ -8,7 +8,7 @@ use tokio::sync::{RwLock, broadcast};
 
 /// A change that open pages must hear about.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Change {
+pub(crate) enum Change {
     /// A new good build is being served: reload.
     Reload { generation: u64 },
     /// The latest build failed; the last good site stays served. The text is what the terminal
@@ -21,7 +21,7 @@ pub enum Change {
 
 /// Shared by every request and by the builder thread.
 #[derive(Debug)]
-pub struct State {
+pub(crate) struct State {
     /// The folder served. Requests hold the read lock while they resolve and read a file; the
     /// builder takes the write lock while it swaps a new build in.
     pub site: RwLock<Site>,
@@ -31,7 +31,7 @@ pub struct State {
 
 /// The served output folder and whether a good build is in it yet.
 #[derive(Debug)]
-pub struct Site {
+pub(crate) struct Site {
     pub out: PathBuf,
     /// False until the first successful build: until then every path gets a placeholder.
     pub ready: bool,
@@ -48,14 +48,14 @@ struct Latest {
 
 /// What a page that connects is told first.
 #[derive(Debug)]
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub generation: u64,
     pub error: Option<String>,
     pub marks: Vec<(String, String)>,
 }
 
 impl State {
-    pub fn new(out: PathBuf) -> State {
+    pub(crate) fn new(out: PathBuf) -> State {
         // Room for a burst of marks (a fast chain finishes many snippets at once); a page that
         // lags behind anyway reloads.
         let (changes, _) = broadcast::channel(256);
@@ -67,7 +67,7 @@ impl State {
     }
 
     /// Subscribes to changes, and returns the state to show right away.
-    pub fn subscribe(&self) -> (Snapshot, broadcast::Receiver<Change>) {
+    pub(crate) fn subscribe(&self) -> (Snapshot, broadcast::Receiver<Change>) {
         let latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
         // Subscribing under the lock: no change can slip between the snapshot and the receiver.
         let receiver = self.changes.subscribe();
@@ -84,20 +84,20 @@ impl State {
     }
 
     /// A live run starts: forget the previous run's marks.
-    pub fn clear_marks(&self) {
+    pub(crate) fn clear_marks(&self) {
         let mut latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
         latest.marks.clear();
     }
 
     /// A snippet's mark changed: every open page updates it in place.
-    pub fn mark(&self, id: String, html: String) {
+    pub(crate) fn mark(&self, id: String, html: String) {
         let mut latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
         latest.marks.insert(id.clone(), html.clone());
         let _ = self.changes.send(Change::Mark { id, html });
     }
 
     /// Records a good build (already swapped in) and tells every open page to reload.
-    pub fn succeeded(&self) {
+    pub(crate) fn succeeded(&self) {
         let mut latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
         latest.generation += 1;
         latest.error = None;
@@ -108,7 +108,7 @@ impl State {
     }
 
     /// Records a failed build and shows its message on every open page.
-    pub fn failed(&self, message: String) {
+    pub(crate) fn failed(&self, message: String) {
         let mut latest = self.latest.lock().unwrap_or_else(PoisonError::into_inner);
         latest.error = Some(message.clone());
         let _ = self.changes.send(Change::BuildError { message });

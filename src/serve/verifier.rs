@@ -28,13 +28,13 @@ use crate::snippets::{Snippet, SnippetKind};
 
 /// The marks of the run in progress; `None` between runs (the report file is then the truth).
 #[derive(Debug, Default)]
-pub struct LiveMarks {
+pub(crate) struct LiveMarks {
     marks: Mutex<Option<Marks>>,
 }
 
 impl LiveMarks {
     /// The marks a build should show: the live ones during a run, else `None`.
-    pub fn current(&self) -> Option<Marks> {
+    pub(crate) fn current(&self) -> Option<Marks> {
         self.lock().clone()
     }
 
@@ -45,7 +45,7 @@ impl LiveMarks {
 
 /// Starts the runner thread; send on the returned channel after every good build to have it
 /// look for snippets to run.
-pub fn start(
+pub(crate) fn start(
     root: PathBuf,
     report: PathBuf,
     builder: Builder,
@@ -110,7 +110,7 @@ impl Runner {
         // Loaded as the builder loads it (with the generated page), so sharing its render
         // cache renders nothing again.
         let site = Site::load(&self.root)?.with_verification(Marks::none());
-        let rendered = self.builder.render_cached(&site.corpus)?;
+        let rendered = self.builder.render_cached(&site)?;
         let suite = site.suite_of(&rendered, None)?;
         suite.check_isolation()?;
         let older = Marks::load(&self.report)?;

@@ -23,7 +23,7 @@ use super::state::State;
 const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// Keeps watching while alive.
-pub struct Watching {
+pub(crate) struct Watching {
     _watcher: RecommendedWatcher,
 }
 
@@ -46,7 +46,7 @@ impl Sources {
 }
 
 /// Starts watching `root` and rebuilding with `builder` on every change.
-pub fn start(
+pub(crate) fn start(
     root: &Path,
     report: &Path,
     builder: Builder,

@@ -1,6 +1,6 @@
-//! The dev server's render cache: a page whose source is unchanged since the last build is not
-//! rendered again (Markdown parsing and highlighting are most of a build's time). Keyed by the
-//! page's path, checked by a hash of everything rendering reads (the whole `Page`).
+//! The render cache: a page whose source is unchanged since the last build is not rendered
+//! again (Markdown parsing and highlighting are most of a build's time). `helpsite serve` keeps
+//! one across rebuilds. Keyed by the page's path, checked by a hash of the whole `Page`.
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash as _, Hasher as _};
@@ -10,50 +10,52 @@ use rayon::prelude::*;
 
 use crate::content::{Corpus, Page};
 use crate::markdown::{self, RenderedPage};
+use crate::snippets::FenceError;
 
-/// Shared by the builder's clones; cheap to clone.
+/// Rendered pages by path, shared by its clones; cheap to clone.
 #[derive(Debug, Clone, Default)]
 pub struct RenderCache {
     pages: Arc<Mutex<HashMap<String, (u64, RenderedPage)>>>,
 }
 
 impl RenderCache {
-    /// Renders every page of `corpus`, reusing the last build's result for unchanged pages.
-    /// The cache then holds exactly this build's pages. Returns (pages, how many were rendered).
-    pub fn render(&self, corpus: &Corpus) -> anyhow::Result<(Vec<RenderedPage>, usize)> {
+    /// Renders every page of `corpus` (as `markdown::render_checked`: each page with its fence
+    /// errors), reusing the last build's result for unchanged pages. The cache then holds
+    /// exactly this build's pages that rendered without errors. Also says how many were
+    /// rendered afresh.
+    pub fn render(&self, corpus: &Corpus) -> (Vec<(RenderedPage, Vec<FenceError>)>, usize) {
         let keys: Vec<u64> = corpus.pages.par_iter().map(key).collect();
         let mut cache = self.pages.lock().unwrap_or_else(PoisonError::into_inner);
         let known = &*cache;
-        let results: Result<Vec<(RenderedPage, bool)>, _> = corpus
+        let results: Vec<((RenderedPage, Vec<FenceError>), bool)> = corpus
             .pages
             .par_iter()
             .enumerate()
             .map(|(i, page)| match known.get(&page.rel) {
-                Some((k, r)) if *k == keys[i] => Ok((
-                    RenderedPage {
+                Some((k, r)) if *k == keys[i] => {
+                    let r = RenderedPage {
                         page: i,
                         ..r.clone()
-                    },
-                    false,
-                )),
-                _ => markdown::render(i, page).map(|r| (r, true)),
+                    };
+                    ((r, Vec::new()), false)
+                }
+                _ => (markdown::render_checked(i, page), true),
             })
             .collect();
-        let results = results?;
         let fresh = results.iter().filter(|(_, fresh)| *fresh).count();
-        let rendered: Vec<RenderedPage> = results.into_iter().map(|(r, _)| r).collect();
         *cache = corpus
             .pages
             .iter()
             .zip(keys)
-            .zip(&rendered)
-            .map(|((page, k), r)| (page.rel.clone(), (k, r.clone())))
+            .zip(&results)
+            .filter(|(_, ((_, errors), _))| errors.is_empty())
+            .map(|((page, k), ((r, _), _))| (page.rel.clone(), (k, r.clone())))
             .collect();
-        Ok((rendered, fresh))
+        (results.into_iter().map(|(r, _)| r).collect(), fresh)
     }
 }
 
-/// A hash of everything `markdown::render` reads from a page.
+/// A hash of the page: everything `markdown::render` reads is in it.
 fn key(page: &Page) -> u64 {
     let mut hasher = DefaultHasher::new();
     format!("{page:?}").hash(&mut hasher);
@@ -78,16 +80,17 @@ mod tests {
     fn only_changed_pages_are_rendered_again() {
         let cache = RenderCache::default();
         let first = corpus(&[("a.md", "# A\n\none\n"), ("b.md", "# B\n\ntwo\n")]);
-        let (pages, fresh) = cache.render(&first).unwrap();
+        let (pages, fresh) = cache.render(&first);
         assert_eq!((pages.len(), fresh), (first.pages.len(), first.pages.len()));
         let second = corpus(&[("a.md", "# A\n\none\n"), ("b.md", "# B\n\nchanged\n")]);
-        let (pages, fresh) = cache.render(&second).unwrap();
+        let (pages, fresh) = cache.render(&second);
+        let pages: Vec<RenderedPage> = pages.into_iter().map(|(r, _)| r).collect();
         assert_eq!(fresh, 1);
         let b = pages
             .iter()
             .find(|r| second.pages[r.page].rel == "b.md")
             .unwrap();
-        assert!(b.html.contains("changed"), "{}", b.html);
+        assert!(b.body.plain().contains("changed"));
         for (i, r) in pages.iter().enumerate() {
             assert_eq!(r.page, i);
         }
