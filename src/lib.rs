@@ -17,8 +17,8 @@ pub mod harness;
 pub mod markdown;
 pub mod output;
 pub mod remote;
-pub mod report;
-pub mod serve;
+pub(crate) mod report;
+pub(crate) mod serve;
 pub mod site;
 pub mod snippets;
 

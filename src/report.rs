@@ -67,10 +67,10 @@ pub struct Entry {
 }
 
 /// The longest failure message kept in the report.
-pub const REASON_MAX: usize = 4000;
+pub(crate) const REASON_MAX: usize = 4000;
 
 /// `message` cut to at most [`REASON_MAX`] bytes (on a character boundary, marked with `…`).
-pub fn clip(message: &str) -> String {
+pub(crate) fn clip(message: &str) -> String {
     if message.len() <= REASON_MAX {
         return message.to_string();
     }
@@ -160,7 +160,7 @@ impl Report {
 }
 
 /// `git version 2.47.3` → `2.47.3`; `unknown` when git cannot be run.
-pub fn git_version() -> String {
+pub(crate) fn git_version() -> String {
     std::process::Command::new("git")
         .arg("--version")
         .output()

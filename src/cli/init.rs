@@ -11,7 +11,7 @@ use crate::Outcome;
 use crate::output::verify::DEFAULT_REPORT;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The folder to make the site in (created when missing; must be empty).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
@@ -52,7 +52,7 @@ fn files() -> [(&'static str, String); 3] {
     ]
 }
 
-pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn execute(args: Args) -> anyhow::Result<Outcome> {
     let dir = &args.dir;
     refuse_if_not_empty(dir)?;
     for (rel, text) in files() {

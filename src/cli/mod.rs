@@ -5,22 +5,23 @@ use clap::{Parser, Subcommand};
 
 use crate::Outcome;
 
-pub mod build;
-pub mod init;
-pub mod remote;
-pub mod serve;
-pub mod test;
+mod build;
+mod init;
+mod remote;
+mod serve;
+mod test;
 
 /// A static help-site generator whose every code snippet is a test.
 #[derive(Debug, Parser)]
 #[command(name = "helpsite", version, about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    command: Command,
 }
 
+/// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
+enum Command {
     /// Render content/ with templates/ into public/.
     Build(build::Args),
     /// Make a new site in DIR (default: here) that builds and tests green at once.
@@ -34,6 +35,7 @@ pub enum Command {
 }
 
 impl Cli {
+    /// Runs the command: `Ok` with how it ended, `Err` for bad input or IO (exit code 2).
     pub fn run(self) -> anyhow::Result<Outcome> {
         match self.command {
             Command::Build(args) => build::execute(args),
@@ -48,7 +50,7 @@ impl Cli {
 /// The site folder given as `--root` (or `.`) must exist and hold `content/`: said up front, in
 /// the words of the flag, rather than as a failed read deep in the build (or, for `serve`, as
 /// an error page served for ever).
-pub fn check_root(root: &std::path::Path) -> anyhow::Result<()> {
+fn check_root(root: &std::path::Path) -> anyhow::Result<()> {
     let shown = root.display();
     match std::fs::metadata(root) {
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => {

@@ -13,7 +13,7 @@ use crate::remote::scenario::CredentialKind;
 use crate::remote::{AsOf, MockRemote, Profile, Scenario};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// Port on 127.0.0.1 (0: any free port).
     #[arg(long, default_value_t = 0)]
     pub port: u16,
@@ -34,7 +34,7 @@ pub struct Args {
     pub root: Option<PathBuf>,
 }
 
-pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn execute(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let scenario = load_scenario(args.scenario.as_deref())?;
     let mut builder = MockRemote::builder()

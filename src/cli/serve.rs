@@ -8,7 +8,7 @@ use crate::output::verify::DEFAULT_REPORT;
 use crate::{Outcome, serve};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(super) struct Args {
     /// The site's folder (holds content/, optional templates/ and helpsite.toml).
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
@@ -30,7 +30,7 @@ pub struct Args {
     pub no_run: bool,
 }
 
-pub fn execute(args: Args) -> anyhow::Result<Outcome> {
+pub(super) fn execute(args: Args) -> anyhow::Result<Outcome> {
     super::check_root(&args.root)?;
     let out = args.out.unwrap_or_else(|| args.root.join("public"));
     let report = args

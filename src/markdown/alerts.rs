@@ -7,7 +7,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, Tag, TagEnd};
 use super::Located;
 
 /// Rewrites alert block quotes in `events`.
-pub fn pass(events: Vec<Located<'_>>) -> Vec<Located<'_>> {
+pub(super) fn pass(events: Vec<Located<'_>>) -> Vec<Located<'_>> {
     events
         .into_iter()
         .map(|(event, offset)| match event {

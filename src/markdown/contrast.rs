@@ -6,7 +6,7 @@
 const MIN_RATIO: f64 = 4.5;
 
 /// `css` with each `color:` adjusted for contrast against `bg`. Other lines are kept.
-pub fn fix_colors(css: &str, bg: [u8; 3]) -> String {
+pub(super) fn fix_colors(css: &str, bg: [u8; 3]) -> String {
     let mut out = String::with_capacity(css.len());
     for line in css.lines() {
         let fixed = line
@@ -21,7 +21,7 @@ pub fn fix_colors(css: &str, bg: [u8; 3]) -> String {
 }
 
 /// `fg` mixed toward black (light `bg`) or white (dark `bg`) just enough to be readable.
-pub fn readable(fg: [u8; 3], bg: [u8; 3]) -> [u8; 3] {
+pub(super) fn readable(fg: [u8; 3], bg: [u8; 3]) -> [u8; 3] {
     let target = if luminance(bg) > 0.5 {
         [0, 0, 0]
     } else {
@@ -47,7 +47,7 @@ fn mix(a: [u8; 3], b: [u8; 3], t: f64) -> [u8; 3] {
 }
 
 /// WCAG contrast ratio of two colours.
-pub fn ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
+pub(super) fn ratio(a: [u8; 3], b: [u8; 3]) -> f64 {
     let (la, lb) = (luminance(a), luminance(b));
     (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
 }

@@ -9,13 +9,13 @@ use super::{Heading, Located, slug::Slugger};
 
 /// Where each heading sits in the Markdown: byte offsets of its start and of its last child.
 #[derive(Debug, Clone, Copy)]
-pub struct Span {
+pub(super) struct Span {
     pub start: usize,
     pub end: usize,
 }
 
 /// Rewrites headings in `events`; returns the new events, the headings and their spans.
-pub fn pass(events: Vec<Located<'_>>) -> (Vec<Located<'_>>, Vec<Heading>, Vec<Span>) {
+pub(super) fn pass(events: Vec<Located<'_>>) -> (Vec<Located<'_>>, Vec<Heading>, Vec<Span>) {
     let mut ids = assign_ids(&events).into_iter();
     let mut headings = Vec::new();
     let mut spans = Vec::new();

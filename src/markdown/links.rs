@@ -12,7 +12,7 @@ use super::{Link, Located};
 use crate::content::url_for;
 
 /// Collects and rewrites the links in `events`.
-pub fn pass<'a>(
+pub(crate) fn pass<'a>(
     events: Vec<Located<'a>>,
     page_rel: &str,
     line_at: impl Fn(usize) -> usize,
@@ -48,7 +48,7 @@ static RAW_ID: LazyLock<Regex> = LazyLock::new(|| {
 
 /// The links (`<a href>`, `<img src>`, …) and anchors (`id=`, `name=`) of the raw HTML the
 /// author wrote in the page. Run on the parser's events, before other passes add their HTML.
-pub fn raw_html(
+pub(crate) fn raw_html(
     events: &[Located<'_>],
     line_at: impl Fn(usize) -> usize,
 ) -> (Vec<Link>, Vec<String>) {
@@ -110,7 +110,7 @@ fn rewrite_link<'a>(event: Event<'a>, page_rel: &str) -> Event<'a> {
 }
 
 /// Whether a link leaves the site (`https:`, `mailto:`, `//host`).
-pub fn is_external(target: &str) -> bool {
+pub(crate) fn is_external(target: &str) -> bool {
     if target.starts_with("//") {
         return true;
     }
@@ -120,7 +120,7 @@ pub fn is_external(target: &str) -> bool {
 }
 
 /// `(path, fragment)` of a link: `a.md#x` → (`a.md`, Some(`x`)).
-pub fn split_fragment(target: &str) -> (&str, Option<&str>) {
+pub(crate) fn split_fragment(target: &str) -> (&str, Option<&str>) {
     match target.split_once('#') {
         Some((path, fragment)) => (path, Some(fragment)),
         None => (target, None),
@@ -129,7 +129,7 @@ pub fn split_fragment(target: &str) -> (&str, Option<&str>) {
 
 /// The file a link points at, relative to `content/` (`guide/x.md`), or `None` if it climbs
 /// out of `content/`. `/x.md` is taken from the content root.
-pub fn resolve(page_rel: &str, path: &str) -> Option<String> {
+pub(crate) fn resolve(page_rel: &str, path: &str) -> Option<String> {
     let path = path.split('?').next().unwrap_or(path);
     // Zola's `@/guide/x.md`: from the content root.
     let path = path

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 /// Hands out unique slugs for one page.
 #[derive(Debug, Default)]
-pub struct Slugger {
+pub(crate) struct Slugger {
     /// Every id handed out or claimed.
     taken: HashSet<String>,
     /// The next suffix to try for a base slug.
@@ -14,12 +14,12 @@ pub struct Slugger {
 
 impl Slugger {
     /// Reserves an id given explicitly (`# Title {#id}`) so no slug takes it.
-    pub fn claim(&mut self, id: &str) {
+    pub(crate) fn claim(&mut self, id: &str) {
         self.taken.insert(id.to_string());
     }
 
     /// A unique id for a heading with this text: its slug, else the slug with `-1`, `-2`, …
-    pub fn slug(&mut self, text: &str) -> String {
+    pub(crate) fn slug(&mut self, text: &str) -> String {
         let base = slugify(text);
         let mut n = self.next.get(&base).copied().unwrap_or(0);
         loop {
@@ -38,7 +38,7 @@ impl Slugger {
 }
 
 /// `Fix it: use an API token` → `fix-it-use-an-api-token`. Never empty.
-pub fn slugify(text: &str) -> String {
+pub(crate) fn slugify(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars().flat_map(char::to_lowercase) {
         if c.is_alphanumeric() {

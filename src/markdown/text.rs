@@ -7,7 +7,11 @@ use super::{Heading, Located, SectionText, headings::Span};
 
 /// The sections of a page: the text before the first heading (id `""`), then one per heading.
 /// `events` must be past the heading and code passes (code blocks are gone, headings are HTML).
-pub fn sections(events: &[Located<'_>], headings: &[Heading], spans: &[Span]) -> Vec<SectionText> {
+pub(super) fn sections(
+    events: &[Located<'_>],
+    headings: &[Heading],
+    spans: &[Span],
+) -> Vec<SectionText> {
     let mut sections = vec![SectionText::default()];
     sections.extend(headings.iter().map(|h| SectionText {
         id: h.id.clone(),

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 /// The file that marks a folder as a helpsite output, which a later build may replace whole.
-pub const MARKER: &str = ".helpsite-output";
+pub(super) const MARKER: &str = ".helpsite-output";
 
 /// A folder being filled, to replace `out` on [`Staging::commit`]; removed if dropped.
-pub struct Staging {
+pub(super) struct Staging {
     dir: tempfile::TempDir,
     out: PathBuf,
 }
@@ -19,7 +19,7 @@ pub struct Staging {
 impl Staging {
     /// Creates the staging folder next to `out` (same file system, so the swap is a rename).
     /// `keep` are folders the swap must never replace or land in (the site's sources).
-    pub fn new(out: &Path, keep: &[&Path]) -> anyhow::Result<Staging> {
+    pub(super) fn new(out: &Path, keep: &[&Path]) -> anyhow::Result<Staging> {
         if out.exists() && !out.is_dir() {
             bail!("{} exists and is not a folder", out.display());
         }
@@ -58,12 +58,12 @@ impl Staging {
     }
 
     /// Where to write.
-    pub fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         self.dir.path()
     }
 
     /// Swaps the staged folder in for `out`; the old output is removed afterwards.
-    pub fn commit(self) -> anyhow::Result<()> {
+    pub(super) fn commit(self) -> anyhow::Result<()> {
         let out = self.out;
         make_readable(self.dir.path())?;
         let staged = self.dir.keep();

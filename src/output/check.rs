@@ -42,7 +42,7 @@ pub fn broken_link_errors(corpus: &Corpus, rendered: &[RenderedPage]) -> Vec<Inp
 /// theme's `static/…`, the highlighting stylesheet, the search index, the print page, the
 /// sitemap): each an error naming both. A top-level `404.md` is the site's 404 page, not a
 /// clash. `theme_assets` are the theme's output paths (`static/style.css`, …).
-pub fn clashes<'a>(
+pub(super) fn clashes<'a>(
     corpus: &Corpus,
     theme_assets: impl Iterator<Item = &'a str>,
 ) -> Vec<InputError> {

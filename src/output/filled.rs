@@ -29,7 +29,7 @@ const BUDGET: usize = 100_000;
 
 /// The values of `expected`'s placeholders, in order, as they appear in `actual`; `None` when
 /// `actual` does not match or `expected` has no placeholder.
-pub fn values(expected: &str, actual: &str) -> Option<Vec<String>> {
+pub(super) fn values(expected: &str, actual: &str) -> Option<Vec<String>> {
     let expected: Vec<&str> = expected.lines().map(str::trim_end).collect();
     if !expected.iter().any(|l| has_placeholder(l)) {
         return None;

@@ -13,7 +13,7 @@ use crate::content::{Corpus, folder_of};
 
 /// The section tree of a corpus, in reading order.
 #[derive(Debug)]
-pub struct Nav {
+pub(super) struct Nav {
     folders: HashMap<String, Folder>,
     /// Title and url of every page, by page index.
     pages: Vec<(String, String)>,
@@ -40,7 +40,7 @@ enum Child {
 
 impl Nav {
     /// Builds the tree from pages already in reading order.
-    pub fn new(corpus: &Corpus) -> Nav {
+    pub(super) fn new(corpus: &Corpus) -> Nav {
         let mut nav = Nav {
             folders: HashMap::new(),
             pages: Vec::new(),
@@ -92,7 +92,7 @@ impl Nav {
     /// hrefs prefixed by `root` (`../` per folder level of the page being written): the
     /// breadcrumbs, the start page and, marked `data-nav="N"` (its place in the top level), the
     /// top-level entry that holds the page.
-    pub fn html(&self, current: Option<usize>, root: &str) -> String {
+    pub(super) fn html(&self, current: Option<usize>, root: &str) -> String {
         let open = current.map_or("", |i| self.folder_of[i].as_str());
         let mut html = String::with_capacity(4 * 1024);
         self.push_breadcrumbs(&mut html, current, root);
@@ -162,7 +162,7 @@ impl Nav {
 
     /// `static/nav-data.js`: the top level as `[title, url, is_section]` entries (url `""` for a
     /// section without its own page), in the order `data-nav` numbers them.
-    pub fn shared_script(&self) -> String {
+    pub(super) fn shared_script(&self) -> String {
         let top = self.folders.get("").map_or(&[][..], |f| &f.children[..]);
         let entries: Vec<(&str, &str, bool)> = top
             .iter()
@@ -260,7 +260,7 @@ impl Nav {
 }
 
 /// `../` once per folder level of `url` (`guide/deep/x.html` → `../../`).
-pub fn root_prefix(url: &str) -> String {
+pub(super) fn root_prefix(url: &str) -> String {
     "../".repeat(url.matches('/').count())
 }
 

@@ -10,7 +10,7 @@ use anyhow::{Context as _, bail};
 use crate::content::{Corpus, url_for};
 
 /// Every redirect of the site: (output path, target page's URL, the page's source).
-pub fn list(corpus: &Corpus) -> anyhow::Result<Vec<(String, String, String)>> {
+pub(super) fn list(corpus: &Corpus) -> anyhow::Result<Vec<(String, String, String)>> {
     let mut taken: HashMap<String, String> = corpus
         .pages
         .iter()
@@ -57,7 +57,7 @@ fn alias_path(alias: &str) -> Option<String> {
 }
 
 /// Writes every redirect page under `dir`.
-pub fn write(dir: &Path, redirects: &[(String, String, String)]) -> anyhow::Result<()> {
+pub(super) fn write(dir: &Path, redirects: &[(String, String, String)]) -> anyhow::Result<()> {
     for (path, target, _) in redirects {
         let href = format!("{}{target}", "../".repeat(path.matches('/').count()));
         let href = escape(&href);

@@ -50,7 +50,7 @@ const STATIC: &[(&str, &str)] = &[
 ];
 
 /// Compiled templates plus the static files to copy.
-pub struct Theme {
+pub(super) struct Theme {
     pub tera: Tera,
     /// Output path (`static/style.css`) → bytes, sorted for deterministic writing.
     pub assets: BTreeMap<String, Vec<u8>>,
@@ -58,7 +58,7 @@ pub struct Theme {
 
 impl Theme {
     /// The default theme overridden by `ROOT/templates/` when it exists.
-    pub fn load(root: &Path) -> anyhow::Result<Theme> {
+    pub(super) fn load(root: &Path) -> anyhow::Result<Theme> {
         let mut templates: BTreeMap<String, String> = TEMPLATES
             .iter()
             .map(|(n, t)| (n.to_string(), t.to_string()))
@@ -127,7 +127,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A tera error with its causes on one line (tera puts the useful part in the sources).
-pub fn tera_error(err: &tera::Error) -> String {
+pub(super) fn tera_error(err: &tera::Error) -> String {
     let mut text = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
