@@ -17,7 +17,7 @@ use crate::config::{TomlError, suggest};
 use crate::remote::{AsOf, Profile};
 
 /// A page's settings, from either front matter format.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct FrontMatter {
     /// The page's title (nav, `<title>`, search). Default: the first `# heading`, else the
     /// file name.

@@ -7,6 +7,7 @@ pub mod errors;
 pub mod front;
 pub mod include;
 pub mod order;
+mod reload;
 pub mod shortcodes;
 pub mod summary;
 pub mod warnings;
@@ -21,6 +22,7 @@ use crate::config::Config;
 pub use errors::{InputError, InputErrors, Kind};
 pub use front::{FrontMatter, PageSettings};
 pub use order::{folder_of, url_for};
+pub use reload::reload;
 pub use warnings::{Warning, WarningKind};
 
 /// Everything the later stages need, loaded once.

@@ -14,6 +14,7 @@ mod redirects;
 pub mod search;
 pub(crate) mod tested;
 mod theme;
+mod update;
 pub(crate) mod verify;
 
 use std::collections::BTreeSet;
@@ -29,6 +30,7 @@ pub use check::{broken_link_errors, broken_links};
 use context::{Ctx, LinkCtx, PageCtx, SiteCtx};
 use nav::{Nav, root_prefix};
 use theme::{Theme, tera_error};
+pub(crate) use update::{rewrite_pages, rewrite_site_files};
 
 /// What [`write`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -112,6 +114,19 @@ fn write_page(
     r: &RenderedPage,
     body: &str,
 ) -> anyhow::Result<()> {
+    let html = page_html(theme, corpus, site, nav, r, body)?;
+    write_file(&dir.join(&corpus.pages[r.page].url), html.as_bytes())
+}
+
+/// One page through its template, its body (with marks) being `body`.
+fn page_html(
+    theme: &Theme,
+    corpus: &Corpus,
+    site: &SiteCtx<'_>,
+    nav: &Nav,
+    r: &RenderedPage,
+    body: &str,
+) -> anyhow::Result<String> {
     let page = &corpus.pages[r.page];
     let root = root_prefix(&page.url);
     let link = |i: usize| {
@@ -129,8 +144,7 @@ fn write_page(
         next: link(r.page + 1),
     };
     let template = page.front.template.as_deref().unwrap_or("page.html");
-    let html = render(theme, template, &ctx).with_context(|| page.source.display().to_string())?;
-    write_file(&dir.join(&page.url), html.as_bytes())
+    render(theme, template, &ctx).with_context(|| page.source.display().to_string())
 }
 
 /// Renders template `name` with `ctx`.

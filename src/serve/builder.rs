@@ -2,12 +2,17 @@
 //! folder; only a build that succeeds (no error, every check passed) is swapped in, under the
 //! server's write lock, so readers never see a half-written or a broken site. The replaced build
 //! is deleted in the background.
+//!
+//! An edit to one page's text takes the fast path instead ([`Site::update_page`]): the last
+//! good build is kept in memory, only that page is rendered and written again (each file
+//! replaced whole), open pages reload at once, and the files made from every page (print page,
+//! search index) follow in the background once the edits pause.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 
@@ -32,7 +37,24 @@ pub(crate) struct Builder {
     /// One build at a time: the watcher's thread and the live runner both rebuild, and they
     /// share the staging folder.
     building: Arc<Mutex<()>>,
+    /// The site and its rendered pages as the served folder holds them (after a good build),
+    /// for the fast path; `None` after a failed build.
+    last: Arc<Mutex<Option<Last>>>,
+    /// Counts builds and fast-path updates: background work of an older one is dropped.
+    generation: Arc<AtomicU64>,
+    /// `ROOT/content`, absolute: the folder whose `.md` edits may take the fast path.
+    content: PathBuf,
 }
+
+/// The last good build, in memory.
+#[derive(Debug)]
+struct Last {
+    site: Site,
+    rendered: Vec<RenderedPage>,
+}
+
+/// How long edits must pause before the print page and search index are written again.
+const SITE_FILES_AFTER: Duration = Duration::from_millis(300);
 
 impl Builder {
     /// Builds `root` into `out`, marking snippets from the test report at `report`.
@@ -45,7 +67,12 @@ impl Builder {
         let staging = out.with_file_name(format!(".{}.staging", name.to_string_lossy()));
         // Serving swaps `out` whole after every good build: never a folder of someone else's.
         crate::output::refuse_foreign(&out)?;
+        let content = std::path::absolute(root.join("content"))
+            .with_context(|| format!("resolving {}", root.join("content").display()))?;
         Ok(Builder {
+            content,
+            last: Arc::default(),
+            generation: Arc::default(),
             root,
             out,
             staging,
@@ -82,21 +109,92 @@ impl Builder {
     /// Blocking: call from a thread, not from async code.
     pub(crate) fn rebuild(&self, state: &State) {
         let _one_at_a_time = self.building.lock().unwrap_or_else(PoisonError::into_inner);
+        self.rebuild_locked(state);
+    }
+
+    /// Updates the site after `paths` changed: the fast path when it is one page's text (see
+    /// the module's doc), else [`Builder::rebuild`].
+    pub(crate) fn changed(&self, state: &State, paths: &[PathBuf]) {
+        let _one_at_a_time = self.building.lock().unwrap_or_else(PoisonError::into_inner);
         let started = Instant::now();
+        let rel = match paths {
+            [path] => path
+                .strip_prefix(&self.content)
+                .ok()
+                .map(|rel| rel.to_string_lossy().replace('\\', "/"))
+                .filter(|rel| rel.ends_with(".md")),
+            _ => None,
+        };
+        if let Some(rel) = rel {
+            let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(Last { site, rendered }) = last.as_mut() {
+                match site.update_page(rendered, &rel, &self.out) {
+                    Ok(Some(_)) => {
+                        drop(last);
+                        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+                        eprintln!("updated {rel} in {} ms", started.elapsed().as_millis());
+                        state.succeeded();
+                        self.tell_after();
+                        self.site_files_later(generation);
+                        return;
+                    }
+                    Ok(None) => {}
+                    Err(err) => {
+                        eprintln!("warning: updating {rel} in place: {err:#}; building again");
+                        *last = None;
+                    }
+                }
+            }
+        }
+        self.rebuild_locked(state);
+    }
+
+    /// Writes the print page and search index again once no newer update came for
+    /// [`SITE_FILES_AFTER`], under the build lock (so never during a build or swap).
+    fn site_files_later(&self, generation: u64) {
+        let builder = self.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(SITE_FILES_AFTER);
+            let _one_at_a_time = builder
+                .building
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if builder.generation.load(Ordering::SeqCst) != generation {
+                return;
+            }
+            let last = builder.last.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(Last { site, rendered }) = last.as_ref()
+                && let Err(err) = site.update_site_files(rendered, &builder.out)
+            {
+                eprintln!("warning: writing the print page and search index: {err:#}");
+            }
+        });
+    }
+
+    /// Tells the live runner a good build is served.
+    fn tell_after(&self) {
+        let after = self.after.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(sender) = after.as_ref() {
+            // A stopped runner is fine: the site is still served.
+            let _ = sender.send(());
+        }
+    }
+
+    fn rebuild_locked(&self, state: &State) {
+        let started = Instant::now();
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        *self.last.lock().unwrap_or_else(PoisonError::into_inner) = None;
         match self.build_staging() {
-            Ok(Built::Site(_)) => match self.swap_in(state) {
+            Ok((Built::Site(_), kept)) => match self.swap_in(state) {
                 Ok(()) => {
+                    *self.last.lock().unwrap_or_else(PoisonError::into_inner) = Some(kept);
                     eprintln!("built in {} ms", started.elapsed().as_millis());
                     state.succeeded();
-                    let after = self.after.lock().unwrap_or_else(PoisonError::into_inner);
-                    if let Some(sender) = after.as_ref() {
-                        // A stopped runner is fine: the site is still served.
-                        let _ = sender.send(());
-                    }
+                    self.tell_after();
                 }
                 Err(err) => report(state, &err),
             },
-            Ok(Built::BrokenLinks(links)) => {
+            Ok((Built::BrokenLinks(links), _)) => {
                 let mut text = format!("{} broken link(s):", links.len());
                 for link in &links {
                     eprintln!("{link}");
@@ -116,14 +214,15 @@ impl Builder {
 
     /// `Site::build` into the staging folder, with the live run's marks (else the report's)
     /// and unchanged pages from the render cache.
-    fn build_staging(&self) -> anyhow::Result<Built> {
+    fn build_staging(&self) -> anyhow::Result<(Built, Last)> {
         remove_if_present(&self.staging)?;
         let marks = match self.live.current() {
             Some(marks) => marks,
             None => Marks::load(&self.report)?,
         };
         let site = Site::load(&self.root)?.with_verification(marks);
-        site.build(&self.staging, Some(&self.cache))
+        let (built, rendered) = site.build_keeping(&self.staging, Some(&self.cache))?;
+        Ok((built, Last { site, rendered }))
     }
 
     /// Replaces the served folder by the staging folder while no request is reading.

@@ -68,7 +68,10 @@ pub(crate) fn start(
         match event {
             Ok(event) if !changes(&event, &filter) => {}
             // A closed channel means the server is stopping: nothing to do.
-            Ok(_) => drop(sender.send(())),
+            Ok(event) => {
+                let paths = event.paths.into_iter().filter(|p| filter.wants(p));
+                drop(sender.send(paths.collect::<Vec<_>>()));
+            }
             Err(err) => eprintln!("warning: watching files: {err}"),
         }
     })
@@ -107,18 +110,20 @@ fn changes(event: &Event, sources: &Sources) -> bool {
     !read && event.paths.iter().any(|path| sources.wants(path))
 }
 
-/// One rebuild per burst of changes: wait for the first, then for `DEBOUNCE` of quiet. Changes
-/// that arrive during a build start one more build after it.
-fn rebuild_loop(receiver: &Receiver<()>, builder: &Builder, state: &State) {
-    while receiver.recv().is_ok() {
+/// One update per burst of changes: wait for the first, then for `DEBOUNCE` of quiet, and hand
+/// the builder every path the burst changed. Changes that arrive during a build start one more
+/// after it.
+fn rebuild_loop(receiver: &Receiver<Vec<PathBuf>>, builder: &Builder, state: &State) {
+    while let Ok(first) = receiver.recv() {
+        let mut paths: std::collections::BTreeSet<PathBuf> = first.into_iter().collect();
         loop {
             match receiver.recv_timeout(DEBOUNCE) {
-                Ok(()) => continue,
+                Ok(more) => paths.extend(more),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
         }
-        builder.rebuild(state);
+        builder.changed(state, &paths.into_iter().collect::<Vec<_>>());
     }
 }
 

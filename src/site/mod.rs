@@ -4,6 +4,7 @@
 //! nothing here prints: what a build found comes back as data for the caller to show.
 
 mod cache;
+mod update;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -20,6 +21,7 @@ use crate::{
 
 pub use crate::content::InputErrors;
 pub use cache::RenderCache;
+pub use update::Updated;
 
 /// A loaded site, ready to render.
 #[derive(Debug)]
@@ -191,6 +193,16 @@ impl Site {
     /// broken one nothing is written. Refused with [`FailingSnippets`] when asked to
     /// ([`Site::refusing_failing`]) and a mark is failing.
     pub fn build(&self, out: &Path, cache: Option<&RenderCache>) -> anyhow::Result<Built> {
+        self.build_keeping(out, cache).map(|(built, _)| built)
+    }
+
+    /// [`Site::build`], also handing back the rendered pages (in page order, as written), for
+    /// [`Site::update_page`] to start from.
+    pub fn build_keeping(
+        &self,
+        out: &Path,
+        cache: Option<&RenderCache>,
+    ) -> anyhow::Result<(Built, Vec<RenderedPage>)> {
         let start = Instant::now();
         let (mut rendered, fresh) = self.render_with(cache)?;
         let failing = self.failing(&rendered);
@@ -202,17 +214,16 @@ impl Site {
         }
         let render_time = start.elapsed();
         let start = Instant::now();
-        Ok(
-            match output::write(&self.corpus, &rendered, self.marks.as_ref(), out)? {
-                Written::BrokenLinks(links) => Built::BrokenLinks(links),
-                Written::Site => Built::Site(BuildStats {
-                    pages: rendered.len(),
-                    failing: failing.len(),
-                    rendered: fresh,
-                    render_time,
-                    write_time: start.elapsed(),
-                }),
-            },
-        )
+        let built = match output::write(&self.corpus, &rendered, self.marks.as_ref(), out)? {
+            Written::BrokenLinks(links) => Built::BrokenLinks(links),
+            Written::Site => Built::Site(BuildStats {
+                pages: rendered.len(),
+                failing: failing.len(),
+                rendered: fresh,
+                render_time,
+                write_time: start.elapsed(),
+            }),
+        };
+        Ok((built, rendered))
     }
 }

@@ -130,3 +130,74 @@ fn a_new_test_report_reloads_open_pages_with_its_marks() {
     let tested = server.get("/how-this-guide-is-tested.html").body;
     assert!(tested.contains("git 2.47.3"), "{tested}");
 }
+
+/// The inode of the served folder: a full build swaps in a new folder, the fast path for an
+/// edit to one page's text writes into the one being served.
+fn out_inode(server: &Server) -> u64 {
+    use std::os::unix::fs::MetadataExt as _;
+    std::fs::metadata(&server.out).unwrap().ino()
+}
+
+/// Waits (up to 20 s) until the served file at `path` contains `marker`.
+fn eventually_contains(server: &Server, path: &str, marker: &str) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while std::time::Instant::now() < deadline {
+        if server.get(path).body.contains(marker) {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn an_edit_to_one_pages_text_updates_it_in_place_and_the_search_index_after() {
+    let site = fixture("serve-site");
+    let server = Server::start(site.path());
+    let mut events = server.events();
+    let before = out_inode(&server);
+    let home = server.get("/").body;
+    let page = site.path().join("content/guide/fix.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{text}\nNow with fastpathmarker.\n")).unwrap();
+    events.expect("reload");
+    assert_eq!(out_inode(&server), before, "written in place, not swapped");
+    assert!(
+        server
+            .get("/guide/fix.html")
+            .body
+            .contains("fastpathmarker")
+    );
+    assert_eq!(server.get("/").body, home, "other pages are left alone");
+    assert!(
+        eventually_contains(&server, "/static/search-index.js", "fastpathmarker"),
+        "the search index follows"
+    );
+    assert!(eventually_contains(
+        &server,
+        "/print.html",
+        "fastpathmarker"
+    ));
+}
+
+#[test]
+fn an_edit_that_changes_more_than_its_page_is_a_full_build() {
+    let site = fixture("serve-site");
+    let server = Server::start(site.path());
+    let mut events = server.events();
+    let page = site.path().join("content/guide/fix.md");
+    let text = std::fs::read_to_string(&page).unwrap();
+    // A new title is in every page's navigation.
+    let before = out_inode(&server);
+    std::fs::write(&page, text.replace("Fixing a push", "Retitledpage")).unwrap();
+    events.expect("reload");
+    assert_ne!(out_inode(&server), before, "a new build was swapped in");
+    assert!(server.get("/").body.contains("Retitledpage"));
+    // A broken link (front matter unchanged) is reported as a full build reports it.
+    let retitled = text.replace("Fixing a push", "Retitledpage");
+    std::fs::write(&page, format!("{retitled}\n[gone](nope.md)\n")).unwrap();
+    let error = events.expect("build-error");
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("broken link 'nope.md'"), "{message}");
+    assert!(!server.get("/guide/fix.html").body.contains("nope.md"));
+}

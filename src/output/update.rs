@@ -1,0 +1,101 @@
+//! Updating a site already written, in place, for the dev server's fast path: after an edit
+//! that changed only some pages' text, only their files are written again, then (off the
+//! reader's path) the files made from every page: the print page and the search index. Each
+//! file is replaced whole (written beside it, then renamed over it), so a reader gets the old
+//! file or the new one, never half of one.
+
+use std::path::Path;
+
+use anyhow::Context as _;
+use rayon::prelude::*;
+
+use super::context::SiteCtx;
+use super::{Nav, Theme, extras, page_html, verify};
+use crate::content::Corpus;
+use crate::markdown::RenderedPage;
+
+/// Writes the pages `which` (indexes into `rendered`) of the site in `out` again, with their
+/// `marks`. The rest of `out` must be this corpus's build: the navigation, order and URLs are
+/// taken as unchanged.
+pub(crate) fn rewrite_pages(
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    marks: Option<&verify::Marks>,
+    out: &Path,
+    which: &[usize],
+) -> anyhow::Result<()> {
+    let theme = Theme::load(&corpus.root)?;
+    let nav = Nav::new(corpus);
+    let site = SiteCtx::new(corpus);
+    for &j in which {
+        let Some(r) = rendered.get(j) else { continue };
+        let body = verify::body(r, marks);
+        let html = page_html(&theme, corpus, &site, &nav, r, &body)?;
+        replace(&out.join(&corpus.pages[r.page].url), html.as_bytes())?;
+    }
+    Ok(())
+}
+
+/// Writes the files made from every page (404, print page, sitemap, search index) of the site
+/// in `out` again: built in a folder beside `out`, then each moved over its old self.
+pub(crate) fn rewrite_site_files(
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    marks: Option<&verify::Marks>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let parent = out.parent().unwrap_or(Path::new("."));
+    let scratch = tempfile::Builder::new()
+        .prefix(".helpsite-update-")
+        .tempdir_in(parent)
+        .with_context(|| format!("making a scratch folder in {}", parent.display()))?;
+    let dir = scratch.path();
+    std::fs::create_dir_all(dir.join("static"))
+        .with_context(|| format!("creating {}", dir.display()))?;
+    let theme = Theme::load(&corpus.root)?;
+    let nav = Nav::new(corpus);
+    let site = SiteCtx::new(corpus);
+    let bodies: Vec<String> = rendered
+        .par_iter()
+        .map(|r| verify::body(r, marks))
+        .collect();
+    extras::write_all(dir, &theme, corpus, rendered, &bodies, &site, &nav)?;
+    // Listed first, then moved: a folder is not changed while it is being read.
+    let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("reading {}", dir.display()))?;
+    for entry in entries {
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let target = out.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target)
+                .with_context(|| format!("creating {}", target.display()))?;
+        } else {
+            std::fs::rename(entry.path(), &target)
+                .with_context(|| format!("moving the new {} into place", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces the file at `path` by one holding `bytes`, atomically.
+fn replace(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut file = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("writing beside {}", path.display()))?;
+    std::io::Write::write_all(&mut file, bytes)
+        .with_context(|| format!("writing beside {}", path.display()))?;
+    // Keep the old file's mode (a temporary file starts private).
+    if let Ok(meta) = std::fs::metadata(path) {
+        file.as_file()
+            .set_permissions(meta.permissions())
+            .with_context(|| format!("writing beside {}", path.display()))?;
+    }
+    file.persist(path)
+        .with_context(|| format!("replacing {}", path.display()))?;
+    Ok(())
+}
