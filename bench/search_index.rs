@@ -20,8 +20,7 @@ fn main() -> anyhow::Result<()> {
     let loaded = t.elapsed();
     let urls: Vec<String> = site.corpus.pages.iter().map(|p| p.url.clone()).collect();
     let t = Instant::now();
-    let bodies: Vec<String> = rendered.iter().map(|r| r.body.plain()).collect();
-    let script = search::index_script(&site.corpus, &rendered, &bodies, &urls);
+    let script = search::index_script(&site.corpus, &rendered, &|r| r.body.plain(), &urls);
     let indexed = t.elapsed();
     std::fs::write(out, &script).with_context(|| format!("writing {out}"))?;
     println!(

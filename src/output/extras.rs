@@ -16,7 +16,7 @@ pub(super) fn write_all(
     theme: &Theme,
     corpus: &Corpus,
     rendered: &[RenderedPage],
-    bodies: &[String],
+    body_of: super::BodyOf<'_>,
     site: &SiteCtx<'_>,
     nav: &Nav,
 ) -> anyhow::Result<()> {
@@ -29,7 +29,7 @@ pub(super) fn write_all(
         )?;
     }
     let print = top_level(site, nav, "Print", "print.html");
-    super::print::write(dir, theme, corpus, rendered, bodies, print)?;
+    super::print::write(dir, theme, corpus, rendered, body_of, print)?;
     if let Some(base) = site.base_url {
         let urls = SitemapCtx {
             urls: corpus
@@ -44,7 +44,7 @@ pub(super) fn write_all(
         )?;
     }
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
-    let index = super::search::index_script(corpus, rendered, bodies, &urls);
+    let index = super::search::index_script(corpus, rendered, body_of, &urls);
     write_file(&dir.join("static/search-index.js"), index.as_bytes())
 }
 

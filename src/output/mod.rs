@@ -32,6 +32,9 @@ use nav::{Nav, root_prefix};
 use theme::{Theme, tera_error};
 pub(crate) use update::{rewrite_pages, rewrite_site_files};
 
+/// A page's body as the site shows it (with its marks), made when it is read.
+pub type BodyOf<'a> = &'a (dyn Fn(&RenderedPage) -> String + Sync);
+
 /// What [`write`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Written {
@@ -69,18 +72,14 @@ pub fn write(
     let nav = Nav::new(corpus);
     let site = SiteCtx::new(corpus);
     make_dirs(dir, corpus)?;
-    // Each body with its marks: the page's content in its render context, and what the print
-    // page and the search index read.
-    let bodies: Vec<String> = rendered
-        .par_iter()
-        .map(|r| verify::body(r, marks))
-        .collect();
+    // Each body with its marks, composed where it is read (the page's render context, the print
+    // page, the search index) and dropped after: never every page's HTML at once.
+    let body_of = |r: &RenderedPage| verify::body(r, marks);
     rendered
         .par_iter()
-        .zip(&bodies)
-        .try_for_each(|(r, body)| write_page(dir, &theme, corpus, &site, &nav, r, body))?;
+        .try_for_each(|r| write_page(dir, &theme, corpus, &site, &nav, r, &body_of(r)))?;
     redirects::write(dir, &redirects)?;
-    extras::write_all(dir, &theme, corpus, rendered, &bodies, &site, &nav)?;
+    extras::write_all(dir, &theme, corpus, rendered, &body_of, &site, &nav)?;
     write_assets(dir, &theme, corpus)?;
     write_file(
         &dir.join("static/nav-data.js"),

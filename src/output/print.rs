@@ -45,7 +45,7 @@ pub(super) fn write(
     theme: &Theme,
     corpus: &Corpus,
     rendered: &[RenderedPage],
-    bodies: &[String],
+    body_of: super::BodyOf<'_>,
     base: Ctx<'_>,
 ) -> anyhow::Result<()> {
     let ctx = PrintCtx {
@@ -66,13 +66,13 @@ pub(super) fn write(
     let mut file = std::io::BufWriter::new(file);
     let mut write = || -> std::io::Result<()> {
         file.write_all(head.as_bytes())?;
-        for (r, body) in rendered.iter().zip(bodies) {
+        for r in rendered {
             let page = &corpus.pages[r.page];
             write_page(
                 &mut file,
                 &page.front.title,
                 folder_of(&page.rel),
-                (r, body),
+                (r, &body_of(r)),
                 &pages,
             )?;
         }

@@ -31,14 +31,14 @@ const STOP_WORDS: &[&str] = &[
     "or", "that", "the", "this", "to", "with",
 ];
 
-/// Builds the text of `static/search-index.js`. `bodies[j]` is the HTML of `rendered[j]` as the
-/// page shows it (see `verify::body`). `urls[i]` is the URL, relative to the site root, of
+/// Builds the text of `static/search-index.js`. `body_of(r)` is the HTML of `r` as the page
+/// shows it (see `verify::body`). `urls[i]` is the URL, relative to the site root, of
 /// `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not as
 /// the corpus is taken as one URL per rendered page.
 pub fn index_script(
     corpus: &Corpus,
     rendered: &[RenderedPage],
-    bodies: &[String],
+    body_of: super::BodyOf<'_>,
     urls: &[String],
 ) -> String {
     let by_page = urls.len() == corpus.pages.len();
@@ -47,7 +47,7 @@ pub fn index_script(
         .enumerate()
         .map(|(i, r)| {
             let url = urls.get(if by_page { r.page } else { i });
-            PageText::new(corpus, r, bodies.get(i).map_or("", String::as_str), url)
+            PageText::new(corpus, r, &body_of(r), url)
         })
         .collect();
     let total: usize = pages.iter().map(|p| p.sections.len()).sum();

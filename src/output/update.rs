@@ -7,7 +7,6 @@
 use std::path::Path;
 
 use anyhow::Context as _;
-use rayon::prelude::*;
 
 use super::context::SiteCtx;
 use super::{Nav, Theme, extras, page_html, verify};
@@ -55,11 +54,8 @@ pub(crate) fn rewrite_site_files(
     let theme = Theme::load(&corpus.root)?;
     let nav = Nav::new(corpus);
     let site = SiteCtx::new(corpus);
-    let bodies: Vec<String> = rendered
-        .par_iter()
-        .map(|r| verify::body(r, marks))
-        .collect();
-    extras::write_all(dir, &theme, corpus, rendered, &bodies, &site, &nav)?;
+    let body_of = |r: &RenderedPage| verify::body(r, marks);
+    extras::write_all(dir, &theme, corpus, rendered, &body_of, &site, &nav)?;
     // Listed first, then moved: a folder is not changed while it is being read.
     let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()

@@ -26,8 +26,7 @@ fn index_of(files: &[(&str, &str)]) -> Value {
         .map(|(i, p)| markdown::render(i, p).expect("renders"))
         .collect();
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
-    let bodies: Vec<String> = rendered.iter().map(|r| r.body.plain()).collect();
-    let script = index_script(&corpus, &rendered, &bodies, &urls);
+    let script = index_script(&corpus, &rendered, &|r| r.body.plain(), &urls);
     let json = script
         .strip_prefix("var HELPSITE_SEARCH_INDEX = ")
         .and_then(|s| s.strip_suffix(";\n"))
@@ -181,8 +180,7 @@ fn hostile_titles_stay_data() {
             .position(|p| p.rel == "x.md")
             .expect("x.md loaded");
         let r = markdown::render(at, &corpus.pages[at]).expect("renders");
-        let body = r.body.plain();
-        index_script(&corpus, &[r], &[body], &["x.html".into()])
+        index_script(&corpus, &[r], &|r| r.body.plain(), &["x.html".into()])
     };
     assert!(
         !script.contains('\u{2028}'),
