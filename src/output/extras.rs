@@ -43,13 +43,28 @@ pub(super) fn write_all(
             render(theme, "sitemap.xml", &urls)?.as_bytes(),
         )?;
     }
+    write_search_index(dir, corpus, rendered, body_of)
+}
+
+/// The search index of every page (`static/search-index.js`).
+pub(super) fn write_search_index(
+    dir: &Path,
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    body_of: super::BodyOf<'_>,
+) -> anyhow::Result<()> {
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
     let index = super::search::index_script(corpus, rendered, body_of, &urls);
     write_file(&dir.join("static/search-index.js"), index.as_bytes())
 }
 
 /// The context of a page the build makes itself at the site's top level (404, print).
-fn top_level<'a>(site: &'a SiteCtx<'a>, nav: &Nav, title: &'a str, url: &'a str) -> Ctx<'a> {
+pub(super) fn top_level<'a>(
+    site: &'a SiteCtx<'a>,
+    nav: &Nav,
+    title: &'a str,
+    url: &'a str,
+) -> Ctx<'a> {
     Ctx {
         site,
         page: PageCtx::generated(title, url),

@@ -35,14 +35,17 @@ pub(crate) fn rewrite_pages(
     Ok(())
 }
 
-/// Writes the files made from every page (404, print page, sitemap, search index) of the site
-/// in `out` again: built in a folder beside `out`, then each moved over its old self.
+/// Writes the files made from every page's text (the print page and the search index; the 404
+/// page and sitemap hold no page text) of the site in `out` again: built in a folder beside
+/// `out`, then each moved over its old self. Gives up (returning `false`, `out` untouched) as
+/// soon as `cancelled()` says so: a newer edit wants the pages.
 pub(crate) fn rewrite_site_files(
     corpus: &Corpus,
     rendered: &[RenderedPage],
     marks: Option<&verify::Marks>,
     out: &Path,
-) -> anyhow::Result<()> {
+    cancelled: &(dyn Fn() -> bool + Sync),
+) -> anyhow::Result<bool> {
     let parent = out.parent().unwrap_or(Path::new("."));
     let scratch = tempfile::Builder::new()
         .prefix(".helpsite-update-")
@@ -54,8 +57,20 @@ pub(crate) fn rewrite_site_files(
     let theme = Theme::load(&corpus.root)?;
     let nav = Nav::new(corpus);
     let site = SiteCtx::new(corpus);
-    let body_of = |r: &RenderedPage| verify::body(r, marks);
-    extras::write_all(dir, &theme, corpus, rendered, &body_of, &site, &nav)?;
+    // Once cancelled, every page reads as empty: what is left of the stage runs through fast.
+    let body_of = |r: &RenderedPage| match cancelled() {
+        true => String::new(),
+        false => verify::body(r, marks),
+    };
+    let print = extras::top_level(&site, &nav, "Print", "print.html");
+    super::print::write(dir, &theme, corpus, rendered, &body_of, print)?;
+    if cancelled() {
+        return Ok(false);
+    }
+    extras::write_search_index(dir, corpus, rendered, &body_of)?;
+    if cancelled() {
+        return Ok(false);
+    }
     // Listed first, then moved: a folder is not changed while it is being read.
     let entries: Vec<walkdir::DirEntry> = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
@@ -75,7 +90,7 @@ pub(crate) fn rewrite_site_files(
                 .with_context(|| format!("moving the new {} into place", target.display()))?;
         }
     }
-    Ok(())
+    Ok(true)
 }
 
 /// Replaces the file at `path` by one holding `bytes`, atomically.

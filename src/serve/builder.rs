@@ -40,8 +40,9 @@ pub(crate) struct Builder {
     /// The site and its rendered pages as the served folder holds them (after a good build),
     /// for the fast path; `None` after a failed build.
     last: Arc<Mutex<Option<Last>>>,
-    /// Counts builds and fast-path updates: background work of an older one is dropped.
-    generation: Arc<AtomicU64>,
+    /// Counts the builds and updates asked for (counted before waiting for the build lock):
+    /// background work that sees it change gives way.
+    asked: Arc<AtomicU64>,
     /// `ROOT/content`, absolute: the folder whose `.md` edits may take the fast path.
     content: PathBuf,
 }
@@ -72,7 +73,7 @@ impl Builder {
         Ok(Builder {
             content,
             last: Arc::default(),
-            generation: Arc::default(),
+            asked: Arc::default(),
             root,
             out,
             staging,
@@ -108,6 +109,7 @@ impl Builder {
     /// failed one is printed here and shown on open pages, and the last good site stays.
     /// Blocking: call from a thread, not from async code.
     pub(crate) fn rebuild(&self, state: &State) {
+        self.asked.fetch_add(1, Ordering::SeqCst);
         let _one_at_a_time = self.building.lock().unwrap_or_else(PoisonError::into_inner);
         self.rebuild_locked(state);
     }
@@ -115,6 +117,7 @@ impl Builder {
     /// Updates the site after `paths` changed: the fast path when it is one page's text (see
     /// the module's doc), else [`Builder::rebuild`].
     pub(crate) fn changed(&self, state: &State, paths: &[PathBuf]) {
+        let asked = self.asked.fetch_add(1, Ordering::SeqCst) + 1;
         let _one_at_a_time = self.building.lock().unwrap_or_else(PoisonError::into_inner);
         let started = Instant::now();
         let rel = match paths {
@@ -131,11 +134,10 @@ impl Builder {
                 match site.update_page(rendered, &rel, &self.out) {
                     Ok(Some(_)) => {
                         drop(last);
-                        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
                         eprintln!("updated {rel} in {} ms", started.elapsed().as_millis());
                         state.succeeded();
                         self.tell_after();
-                        self.site_files_later(generation);
+                        self.site_files_later(asked);
                         return;
                     }
                     Ok(None) => {}
@@ -149,22 +151,24 @@ impl Builder {
         self.rebuild_locked(state);
     }
 
-    /// Writes the print page and search index again once no newer update came for
-    /// [`SITE_FILES_AFTER`], under the build lock (so never during a build or swap).
-    fn site_files_later(&self, generation: u64) {
+    /// Writes the print page and search index again once no newer update was asked for in
+    /// [`SITE_FILES_AFTER`], under the build lock (so never during a build or swap), giving way
+    /// to the next edit as soon as it is asked for (that edit schedules its own).
+    fn site_files_later(&self, asked: u64) {
         let builder = self.clone();
         std::thread::spawn(move || {
             std::thread::sleep(SITE_FILES_AFTER);
+            let newer = || builder.asked.load(Ordering::SeqCst) != asked;
+            if newer() {
+                return;
+            }
             let _one_at_a_time = builder
                 .building
                 .lock()
                 .unwrap_or_else(PoisonError::into_inner);
-            if builder.generation.load(Ordering::SeqCst) != generation {
-                return;
-            }
             let last = builder.last.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(Last { site, rendered }) = last.as_ref()
-                && let Err(err) = site.update_site_files(rendered, &builder.out)
+            if let Some(Last { site, rendered }) = last.as_ref().filter(|_| !newer())
+                && let Err(err) = site.update_site_files(rendered, &builder.out, &newer)
             {
                 eprintln!("warning: writing the print page and search index: {err:#}");
             }
@@ -182,7 +186,6 @@ impl Builder {
 
     fn rebuild_locked(&self, state: &State) {
         let started = Instant::now();
-        self.generation.fetch_add(1, Ordering::SeqCst);
         *self.last.lock().unwrap_or_else(PoisonError::into_inner) = None;
         match self.build_staging() {
             Ok((Built::Site(_), kept)) => match self.swap_in(state) {

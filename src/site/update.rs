@@ -75,8 +75,14 @@ impl Site {
     }
 
     /// Writes the files made from every page (404, print page, sitemap, search index) of the
-    /// site in `out` again, from its `rendered` pages: after [`Site::update_page`].
-    pub fn update_site_files(&self, rendered: &[RenderedPage], out: &Path) -> anyhow::Result<()> {
-        output::rewrite_site_files(&self.corpus, rendered, self.marks.as_ref(), out)
+    /// site in `out` again, from its `rendered` pages: after [`Site::update_page`]. Stops early,
+    /// writing nothing, when `cancelled()` (returning `false`).
+    pub fn update_site_files(
+        &self,
+        rendered: &[RenderedPage],
+        out: &Path,
+        cancelled: &(dyn Fn() -> bool + Sync),
+    ) -> anyhow::Result<bool> {
+        output::rewrite_site_files(&self.corpus, rendered, self.marks.as_ref(), out, cancelled)
     }
 }
