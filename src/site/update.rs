@@ -52,12 +52,14 @@ impl Site {
             rendered[at] = old;
             return Ok(None);
         }
+        let snippets_changed = old.snippets != rendered[at].snippets;
         let source = page.source.clone();
         self.corpus.pages[at] = page;
         self.corpus.warnings.retain(|w| w.file != source);
         self.corpus.warnings.extend(warnings);
         let mut pages = vec![at];
-        if let Some(marks) = &self.marks {
+        // "How this guide is tested" lists every snippet: only its rows can have changed.
+        if let Some(marks) = self.marks.as_ref().filter(|_| snippets_changed) {
             let tested = self
                 .corpus
                 .pages
@@ -84,5 +86,107 @@ impl Site {
         cancelled: &(dyn Fn() -> bool + Sync),
     ) -> anyhow::Result<bool> {
         output::rewrite_site_files(&self.corpus, rendered, self.marks.as_ref(), out, cancelled)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::verify::Marks;
+    use crate::site::Built;
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn site(root: &Path) -> Site {
+        Site::load(root).unwrap().with_verification(Marks::none())
+    }
+
+    #[test]
+    fn the_fast_path_writes_what_a_full_build_writes() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "helpsite.toml", "title = \"T\"\n");
+        write(
+            root,
+            "content/_index.md",
+            "# Home\n\nSee [the fix](guide/fix.md#push).\n",
+        );
+        let fix =
+            "+++\ntitle = \"Fix\"\n+++\n# Fix\n\n## Push\n\n```console\n$ echo one\none\n```\n";
+        write(root, "content/guide/fix.md", fix);
+        let (fast, full) = (root.join("fast"), root.join("full"));
+        let mut served = site(root);
+        let (built, mut rendered) = served.build_keeping(&fast, None).unwrap();
+        assert!(matches!(built, Built::Site(_)));
+        // New text and a new snippet, same front matter and headings.
+        let edited = fix.replace(
+            "one\n```",
+            "one\n```\n\nAnd more words.\n\n```console\n$ echo two\ntwo\n```",
+        );
+        write(root, "content/guide/fix.md", &edited);
+        let updated = served
+            .update_page(&mut rendered, "guide/fix.md", &fast)
+            .unwrap()
+            .expect("a text edit takes the fast path");
+        assert_eq!(
+            updated.pages.len(),
+            2,
+            "the page and How this guide is tested"
+        );
+        assert!(
+            served
+                .update_site_files(&rendered, &fast, &|| false)
+                .unwrap()
+        );
+        assert!(matches!(
+            site(root).build(&full, None).unwrap(),
+            Built::Site(_)
+        ));
+        for file in [
+            "guide/fix.html",
+            "how-this-guide-is-tested.html",
+            "index.html",
+            "print.html",
+            "static/search-index.js",
+        ] {
+            let read = |dir: &Path| std::fs::read_to_string(dir.join(file)).unwrap();
+            assert_eq!(read(&fast), read(&full), "{file}");
+        }
+        assert!(
+            std::fs::read_to_string(fast.join("guide/fix.html"))
+                .unwrap()
+                .contains("more words")
+        );
+    }
+
+    #[test]
+    fn an_edit_that_breaks_a_link_is_left_to_a_full_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(
+            root,
+            "content/_index.md",
+            "# Home\n\nSee [push](guide/fix.md#push).\n",
+        );
+        write(root, "content/guide/fix.md", "# Fix\n\n## Push\n");
+        let out = root.join("out");
+        let mut served = site(root);
+        let (_, mut rendered) = served.build_keeping(&out, None).unwrap();
+        let before = std::fs::read_to_string(out.join("guide/fix.html")).unwrap();
+        write(root, "content/guide/fix.md", "# Fix\n\n## Pushing\n");
+        let update = served
+            .update_page(&mut rendered, "guide/fix.md", &out)
+            .unwrap();
+        assert_eq!(update, None);
+        assert_eq!(
+            std::fs::read_to_string(out.join("guide/fix.html")).unwrap(),
+            before
+        );
+        // A cancelled update of the site files writes nothing.
+        assert!(!served.update_site_files(&rendered, &out, &|| true).unwrap());
     }
 }
