@@ -5,13 +5,16 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::str::FromStr;
 
 use anyhow::Context as _;
-use jiff::civil::{Date, DateTime, Time};
+use jiff::civil::Date;
 use serde::{Deserialize, Deserializer};
 
 use super::profile::Profile;
+
+mod as_of;
+
+pub use as_of::{AsOf, now_utc};
 
 const DEFAULT_TOML: &str = include_str!("default_scenario.toml");
 
@@ -156,60 +159,6 @@ pub struct Repository {
 
 fn yes() -> bool {
     true
-}
-
-/// The simulated moment: a date, optionally with a UTC time of day (`2026-06-10T00:05`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AsOf {
-    pub date: Date,
-    pub time: Option<Time>,
-}
-
-impl AsOf {
-    /// The moment the policy sees: the date at the given time, or at the current UTC time of day.
-    pub fn moment(&self) -> DateTime {
-        let time = self.time.unwrap_or_else(|| now_utc().time());
-        self.date.to_datetime(time)
-    }
-}
-
-/// The current UTC civil date and time.
-pub fn now_utc() -> DateTime {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .datetime()
-}
-
-impl From<Date> for AsOf {
-    fn from(date: Date) -> Self {
-        AsOf { date, time: None }
-    }
-}
-
-impl FromStr for AsOf {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("expected a date like 2026-11-28 or 2026-06-10T00:05, got `{s}`");
-        if s.contains('T') {
-            let dt = s.parse::<DateTime>().map_err(|_| bad())?;
-            return Ok(AsOf {
-                date: dt.date(),
-                time: Some(dt.time()),
-            });
-        }
-        match s.parse::<Date>() {
-            Ok(date) => Ok(date.into()),
-            Err(_) => Err(bad()),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for AsOf {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
 }
 
 fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
@@ -482,14 +431,5 @@ ip_allowlist = false
         std::fs::write(&file, "[[repositories]]\npath = \"../etc\"\n").unwrap();
         let err = Scenario::load(&file).unwrap_err().to_string();
         assert!(err.contains("workspace/repo"), "{err}");
-    }
-
-    #[test]
-    fn as_of_accepts_date_or_datetime() {
-        let a: AsOf = "2026-06-10".parse().unwrap();
-        assert_eq!(a.time, None);
-        let b: AsOf = "2026-06-10T00:05".parse().unwrap();
-        assert_eq!(b.moment().to_string(), "2026-06-10T00:05:00");
-        assert!("2026-13-01".parse::<AsOf>().is_err());
     }
 }
