@@ -178,9 +178,12 @@ fn find_program(program: &str) -> bool {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ColorScheme {
+    /// Follows the reader's OS setting.
     #[default]
     Auto,
+    /// Always light.
     Light,
+    /// Always dark.
     Dark,
 }
 
@@ -248,6 +251,7 @@ impl Config {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}:{line}:{column}: {message}", file.display())]
 pub struct TomlError {
+    /// The file the error is in.
     pub file: PathBuf,
     /// 1-based line in `file`.
     pub line: usize,
