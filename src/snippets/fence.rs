@@ -43,7 +43,9 @@ pub const FOREIGN_KEYS: &[&str] = &[
 /// A problem in an info string, at byte `offset` of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InfoError {
+    /// Byte offset in the info string.
     pub offset: usize,
+    /// What is wrong there.
     pub message: String,
 }
 

@@ -265,7 +265,7 @@ fn fence_column(text: &str) -> Option<usize> {
 /// Whether `prefix` is nothing but indentation, block-quote markers (`>`) and list-item markers
 /// (`-`, `*`, `+`, `1.`, `1)` followed by a space): what may stand before a fence that opens on
 /// a quote's or a list item's own line (`- ```sh`).
-pub fn container_prefix(prefix: &str) -> bool {
+pub(crate) fn container_prefix(prefix: &str) -> bool {
     let mut rest = prefix.trim_start();
     while !rest.is_empty() {
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
