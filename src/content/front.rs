@@ -98,18 +98,25 @@ impl DateValue {
 /// Which language the front matter is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    /// TOML between `+++` lines.
     #[default]
     Toml,
+    /// YAML between `---` lines.
     Yaml,
 }
 
 /// A page split into its parts: (front matter text, its first line, body, body's first line).
 #[derive(Debug, Default)]
 pub struct Split<'a> {
+    /// The front matter's language.
     pub format: Format,
+    /// The front matter between its fences (empty when there is none).
     pub front: &'a str,
+    /// 1-based line of the file where the front matter text starts.
     pub front_line: usize,
+    /// The Markdown after the front matter.
     pub body: &'a str,
+    /// 1-based line of the file where the body starts.
     pub body_line: usize,
 }
 

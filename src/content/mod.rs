@@ -3,14 +3,14 @@
 //! skip drafts, put the pages in reading order (`SUMMARY.md`'s when there is one) and give each
 //! its output path. Returns the [`Corpus`]. Nothing here knows about HTML.
 
-pub mod errors;
+pub(crate) mod errors;
 pub mod front;
-pub mod include;
-pub mod order;
+pub(crate) mod include;
+pub(crate) mod order;
 mod read;
-pub mod shortcodes;
-pub mod summary;
-pub mod warnings;
+pub(crate) mod shortcodes;
+pub(crate) mod summary;
+pub(crate) mod warnings;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,16 +20,18 @@ use anyhow::{Context as _, bail};
 use crate::config::Config;
 use read::{check_duplicates, expand_page, load_page};
 
-pub use errors::{InputError, InputErrors, Kind};
-pub use front::{FrontMatter, PageSettings};
-pub use order::{folder_of, url_for};
-pub use warnings::{Warning, WarningKind};
+pub use errors::InputErrors;
+pub(crate) use errors::{InputError, Kind};
+pub(crate) use front::{FrontMatter, PageSettings};
+pub(crate) use order::{folder_of, url_for};
+pub(crate) use warnings::{Warning, WarningKind};
 
 /// Everything the later stages need, loaded once.
 #[derive(Debug)]
 pub struct Corpus {
     /// The site's root folder.
     pub root: PathBuf,
+    /// `helpsite.toml`, read and checked.
     pub config: Config,
     /// Pages in reading order (sections first by weight, then their pages by weight, then path).
     pub pages: Vec<Page>,
@@ -54,6 +56,7 @@ pub struct Page {
     pub source: PathBuf,
     /// Path relative to `content/`, with `/` separators: `guide/fix.md`.
     pub rel: String,
+    /// The page's front matter (defaults when it had none or it was wrong).
     pub front: FrontMatter,
     /// The Markdown after the front matter.
     pub body: String,
