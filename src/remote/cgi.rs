@@ -27,22 +27,22 @@ use tokio::io::AsyncReadExt as _;
 use tokio::process::{Child, ChildStdout};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
-pub use feed::BodyLimits;
+pub(crate) use feed::BodyLimits;
 use feed::{Abort, aborted, feed, settled};
 use head::{parse_head, read_head};
 
 /// Response bodies of the mock.
-pub type Body = BoxBody<Bytes, io::Error>;
+pub(crate) type Body = BoxBody<Bytes, io::Error>;
 
 /// Most backends running at once in this process; more requests get 503.
-pub const MAX_BACKENDS: usize = 64;
+pub(crate) const MAX_BACKENDS: usize = 64;
 
 /// A request body that sends nothing for this long is abandoned.
-pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How a request served by a backend really ended (known once its response body is done).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
+pub(crate) enum Ended {
     /// The whole response was sent.
     Complete,
     /// The client went away or stalled; the backend was killed.
@@ -52,11 +52,11 @@ pub enum Ended {
 }
 
 /// Told once how a request ended.
-pub type OnEnd = Box<dyn FnOnce(Ended) + Send + Sync>;
+pub(crate) type OnEnd = Box<dyn FnOnce(Ended) + Send + Sync>;
 
 /// What http-backend needs to know about one request.
 #[derive(Debug, Clone)]
-pub struct CgiRequest {
+pub(crate) struct CgiRequest {
     pub root: PathBuf,
     /// `/workspace/repo.git/info/refs` and the like.
     pub path_info: String,
@@ -71,7 +71,7 @@ pub struct CgiRequest {
 
 /// Why the bridge gave up.
 #[derive(Debug, thiserror::Error)]
-pub enum CgiError {
+pub(crate) enum CgiError {
     #[error("request body larger than {0} bytes")]
     TooLarge(u64),
     #[error("client went away mid-request")]
@@ -129,7 +129,7 @@ fn push_repo(req: &CgiRequest) -> Option<PathBuf> {
 
 /// Runs http-backend for `req`, feeding it `body` (within `limits`); `on_end` learns how the
 /// response really ended.
-pub async fn run(
+pub(crate) async fn run(
     req: CgiRequest,
     body: Incoming,
     limits: BodyLimits,

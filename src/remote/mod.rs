@@ -13,15 +13,15 @@
 
 mod api;
 mod api_json;
-pub mod api_policy;
+pub(crate) mod api_policy;
 mod builder;
 mod cgi;
 mod hooks;
 mod http;
 mod idle;
 mod lfs;
-pub mod policy;
-pub mod profile;
+pub(crate) mod policy;
+pub(crate) mod profile;
 mod rate;
 mod repos;
 pub mod scenario;
@@ -37,7 +37,6 @@ use tokio::runtime::Runtime;
 use tokio::sync::watch;
 
 pub use builder::MockRemoteBuilder;
-pub use policy::{AuthRequest, Decision, Op, Refusal, decide};
 pub use profile::Profile;
 pub use scenario::{AsOf, Scenario};
 
@@ -47,6 +46,7 @@ pub const DEFAULT_BODY_LIMIT: u64 = 1 << 30;
 /// One served request, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestLog {
+    /// The HTTP method (`GET`, `POST`, `CONNECT`).
     pub method: String,
     /// Path and query (`/username/demo.git/info/refs?service=git-upload-pack`), or the CONNECT target.
     pub path: String,
@@ -54,6 +54,7 @@ pub struct RequestLog {
     pub user: Option<String>,
     /// `allow`, or the refusal's reason (`anonymous`, `bad-credentials`, `missing-scope`, …).
     pub decision: String,
+    /// The HTTP status answered.
     pub status: u16,
 }
 
@@ -124,6 +125,7 @@ pub struct MockRemote {
 }
 
 impl MockRemote {
+    /// A builder with the defaults: the built-in scenario, its profile and date, free ports.
     pub fn builder() -> MockRemoteBuilder {
         MockRemoteBuilder::default()
     }
@@ -135,6 +137,7 @@ impl MockRemote {
     pub fn proxy_url(&self) -> String {
         self.url()
     }
+    /// The HTTP (and proxy) port on 127.0.0.1.
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
@@ -178,6 +181,7 @@ impl MockRemote {
     pub fn root(&self) -> &Path {
         &self.state.root
     }
+    /// The scenario the remote plays.
     pub fn scenario(&self) -> &Scenario {
         &self.state.scenario
     }
@@ -193,11 +197,11 @@ impl MockRemote {
     pub fn ssh_control_url(&self) -> String {
         format!("http://{}", self.ssh.control)
     }
-    /// Every loopback port a client of the mock needs: HTTP (and proxy), SSH, SSH control.
     /// The port of the SSH control endpoint on 127.0.0.1.
     pub fn ssh_control_port(&self) -> u16 {
         self.ssh.control.port()
     }
+    /// Every loopback port a client of the mock needs: HTTP (and proxy), SSH, SSH control.
     pub fn ports(&self) -> Vec<u16> {
         vec![self.port(), self.ssh_port(), self.ssh.control.port()]
     }

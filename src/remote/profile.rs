@@ -10,13 +10,17 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
+    /// Bitbucket Cloud (`bitbucket.org`).
     #[default]
     Bitbucket,
+    /// GitHub (`github.com`).
     Github,
+    /// GitLab (`gitlab.com`).
     Gitlab,
 }
 
 impl Profile {
+    /// Every profile the mock can play.
     pub const ALL: [Profile; 3] = [Profile::Bitbucket, Profile::Github, Profile::Gitlab];
 
     /// The public host name (`bitbucket.org`).
@@ -40,6 +44,7 @@ impl Profile {
         git.chain(api).collect()
     }
 
+    /// The host's own wording: its error messages and prompts, as its clients show them.
     pub fn texts(self) -> &'static HostTexts {
         match self {
             Profile::Bitbucket => &BITBUCKET,

@@ -28,10 +28,13 @@ pub struct Scenario {
     /// The simulated date (and optionally UTC time); `None` = now.
     #[serde(default)]
     pub as_of: Option<AsOf>,
+    /// The user accounts on the host.
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// The tokens and app passwords.
     #[serde(default)]
     pub credentials: Vec<Credential>,
+    /// The repositories, with their members and content.
     #[serde(default)]
     pub repositories: Vec<Repository>,
     /// The made-up seed the SSH host key is derived from (default: one fixed seed), so the
@@ -73,7 +76,9 @@ impl Default for Limits {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    /// The account name (in URLs and as the Git username).
     pub username: String,
+    /// The account's email address (the Atlassian login).
     pub email: Option<String>,
     /// The name the REST API shows (`display_name`); default: the username.
     #[serde(default)]
@@ -91,8 +96,11 @@ pub struct Account {
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
+    /// An Atlassian API token (with scopes).
     ApiToken,
+    /// A Bitbucket app password (being retired).
     AppPassword,
+    /// A repository or workspace access token (used with the username `x-token-auth`).
     AccessToken,
 }
 
@@ -100,14 +108,19 @@ pub enum CredentialKind {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
+    /// What kind of secret it is.
     pub kind: CredentialKind,
     /// The account (api_token, app_password), or `workspace/repo` / `workspace` (access_token).
     pub owner: String,
+    /// The made-up secret itself, as a client sends it.
     pub secret: String,
+    /// The scopes it carries (`repository`, `repository:write`, …).
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// The last day it works; `None` = never expires.
     #[serde(default, deserialize_with = "de_opt_date")]
     pub expires: Option<Date>,
+    /// Revoked: refused as a wrong secret is (`bad-credentials`).
     #[serde(default)]
     pub revoked: bool,
     /// Environment variable under which snippets see the secret.
@@ -118,8 +131,11 @@ pub struct Credential {
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// May clone and fetch.
     Read,
+    /// May push too.
     Write,
+    /// May push and administer the repository.
     Admin,
 }
 
@@ -127,7 +143,9 @@ pub enum Role {
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Content {
+    /// No commits (a fresh repository).
     Empty,
+    /// The seeded commits.
     #[default]
     Commits,
 }
@@ -136,13 +154,18 @@ pub enum Content {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Repository {
+    /// `workspace/repo`.
     pub path: String,
+    /// Account name → its role on this repository.
     #[serde(default)]
     pub members: BTreeMap<String, Role>,
+    /// What it holds at start.
     #[serde(default)]
     pub content: Content,
+    /// Behind an IP allowlist the client is not on: access is refused (`ip-allowlist`).
     #[serde(default)]
     pub ip_allowlist: bool,
+    /// Its workspace requires two-step verification: access is refused (`require-2sv`).
     #[serde(default)]
     pub require_2sv: bool,
     /// Read-only access keys (OpenSSH public-key lines) of this repository.

@@ -23,7 +23,7 @@ pub(super) enum Abort {
 
 /// What a request body may do: at most `bytes` (decompressed), at most `idle` without a byte.
 #[derive(Debug, Clone, Copy)]
-pub struct BodyLimits {
+pub(crate) struct BodyLimits {
     pub bytes: u64,
     pub idle: std::time::Duration,
 }

@@ -10,7 +10,9 @@ use serde::{Deserialize, Deserializer};
 /// The simulated moment: a date, optionally with a UTC time of day (`2026-06-10T00:05`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AsOf {
+    /// The simulated day.
     pub date: Date,
+    /// The UTC time of day; `None` = the real current one.
     pub time: Option<Time>,
 }
 

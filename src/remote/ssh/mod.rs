@@ -8,7 +8,7 @@
 pub(crate) mod control;
 mod git;
 mod handler;
-pub mod keys;
+pub(crate) mod keys;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,7 +19,7 @@ use russh::server::Config;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use keys::{AddError, KeyBook, Owner};
+pub(crate) use keys::{AddError, KeyBook};
 
 use super::State;
 
