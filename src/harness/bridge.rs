@@ -91,12 +91,14 @@ pub struct Limits {
     pub processes: u64,
     /// Largest file a process may write, bytes.
     pub file_size: u64,
+    /// Open file descriptors per process.
     pub open_files: u64,
     /// CPU seconds per process.
     pub cpu_seconds: u64,
 }
 
 impl Limits {
+    /// The limits a chain runs under; its CPU seconds are then set from its snippets' timeouts.
     pub const DEFAULT: Limits = Limits {
         processes: 512,
         file_size: 256 << 20,

@@ -17,7 +17,7 @@ use std::{
 
 /// Where the sandbox's network traffic may go.
 #[derive(Debug, Clone, Default)]
-pub struct Network {
+pub(crate) struct Network {
     /// `http://127.0.0.1:PORT`: every proxy variable points here.
     pub proxy_url: String,
     /// The PEM file of the mock's CA, trusted by git, curl and Python.
@@ -33,7 +33,7 @@ pub struct Network {
 
 /// How the sandbox's `ssh` reaches the mock: its SSH port and the key-registration port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SshLink {
+pub(crate) struct SshLink {
     pub port: u16,
     /// The control endpoint behind `bitbucket-add-ssh-key` (`POST /ssh-keys/ACCOUNT`).
     pub control_port: u16,
@@ -52,7 +52,7 @@ pub enum Isolation {
 
 /// What a sandbox is made with besides the network.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     pub isolation: Isolation,
     /// The site's folder, shown read-only at `$HELPSITE_SITE`.
     pub site: Option<PathBuf>,
@@ -61,7 +61,8 @@ pub struct Options {
 impl Network {
     /// No remote: proxies point at a loopback port nobody listens on, so every attempt to reach
     /// a host fails at once with "connection refused".
-    pub fn closed() -> Network {
+    #[cfg(test)]
+    pub(crate) fn closed() -> Network {
         Network {
             proxy_url: format!("http://127.0.0.1:{}", closed_port()),
             ..Network::default()
@@ -70,6 +71,7 @@ impl Network {
 }
 
 /// A loopback port that was free a moment ago (bound, then released).
+#[cfg(test)]
 fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -78,7 +80,7 @@ fn closed_port() -> u16 {
 
 /// A prepared sandbox directory and environment.
 #[derive(Debug)]
-pub struct Sandbox {
+pub(crate) struct Sandbox {
     dir: tempfile::TempDir,
     pub root: PathBuf,
     pub home: PathBuf,
@@ -98,7 +100,7 @@ const COMMIT_DATE: &str = "@1767225600 +0000";
 
 impl Sandbox {
     /// Creates the directories, programs and environment.
-    pub fn new(network: &Network, options: &Options) -> io::Result<Sandbox> {
+    pub(crate) fn new(network: &Network, options: &Options) -> io::Result<Sandbox> {
         let dir = tempfile::Builder::new().prefix("helpsite-sbx-").tempdir()?;
         super::cleanup::add_dir(dir.path());
         let root = dir.path().canonicalize()?;
@@ -140,17 +142,17 @@ impl Sandbox {
     }
 
     /// Where the host half of the network bridge puts its unix sockets.
-    pub fn net_dir(&self) -> PathBuf {
+    pub(crate) fn net_dir(&self) -> PathBuf {
         self.harness.join("net")
     }
 
     /// The whole environment of the sandbox's shell (nothing else is inherited).
-    pub fn env(&self) -> &[(String, String)] {
+    pub(crate) fn env(&self) -> &[(String, String)] {
         &self.env
     }
 
     /// Looks a variable up in the sandbox environment.
-    pub fn var(&self, name: &str) -> Option<&str> {
+    pub(crate) fn var(&self, name: &str) -> Option<&str> {
         self.env
             .iter()
             .find(|(k, _)| k == name)
@@ -158,17 +160,18 @@ impl Sandbox {
     }
 
     /// The file the running command's stdout and stderr (and askpass prompts) go to.
-    pub fn out_file(&self) -> PathBuf {
+    pub(crate) fn out_file(&self) -> PathBuf {
         self.harness.join("out")
     }
 
     /// The file the askpass program takes its answers from, one a line.
-    pub fn answers_file(&self) -> PathBuf {
+    pub(crate) fn answers_file(&self) -> PathBuf {
         self.harness.join("answers")
     }
 
     /// The temporary directory itself (removed when the sandbox drops).
-    pub fn path(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -288,7 +291,7 @@ impl Drop for Sandbox {
 
 /// Expands `$VAR` and `${VAR}` in an answer from the sandbox environment; an unknown variable
 /// is an error naming it (an empty answer would hide the mistake).
-pub fn expand(text: &str, sandbox: &Sandbox) -> Result<String, String> {
+pub(crate) fn expand(text: &str, sandbox: &Sandbox) -> Result<String, String> {
     let re = regex::Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
         .map_err(|e| e.to_string())?;
     let mut missing = None;

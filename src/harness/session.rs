@@ -26,18 +26,18 @@ mod outcome;
 mod shell;
 
 use super::sandbox::Sandbox;
-pub use outcome::{Fault, Mode, Ran};
+pub(crate) use outcome::{Fault, Mode, Ran};
 use shell::shell_command;
 
 /// Output beyond this many bytes stops the command.
-pub const OUTPUT_CAP: u64 = 1 << 20;
+pub(crate) const OUTPUT_CAP: u64 = 1 << 20;
 
 /// Helpers defined once in every session.
 const PRELUDE: &str = "__hs_return() { return \"$1\"; }\n\
     __hs_save() { { printf 'cd -- %q\\n' \"$PWD\"; export -p; declare -f; } >\"$HELPSITE_HARNESS/state\" 2>/dev/null; }\n";
 
 /// A live bash session in a sandbox.
-pub struct Session {
+pub(crate) struct Session {
     child: Child,
     stdin: Option<ChildStdin>,
     control: Receiver<String>,
@@ -53,7 +53,7 @@ pub struct Session {
 
 impl Session {
     /// Starts the shell in the sandbox's `work/` directory.
-    pub fn start(sandbox: &Sandbox, limits: super::bridge::Limits) -> io::Result<Session> {
+    pub(crate) fn start(sandbox: &Sandbox, limits: super::bridge::Limits) -> io::Result<Session> {
         let log = fs::File::create(sandbox.harness.join("shell.log"))?;
         let (mut cmd, bridge) = shell_command(sandbox, limits)?;
         cmd.env_clear()
@@ -91,14 +91,9 @@ impl Session {
         Ok(session)
     }
 
-    /// Whether an earlier command ended the shell; the reason if so.
-    pub fn dead(&self) -> Option<&str> {
-        self.dead.as_deref()
-    }
-
     /// Runs `script` in the shell (as `mode` says) until it ends or `deadline`.
     /// `askpass` decides whether git may prompt through the harness's askpass program.
-    pub fn run(
+    pub(crate) fn run(
         &mut self,
         script: &str,
         deadline: Instant,
@@ -227,7 +222,7 @@ impl Session {
     /// Kills the shell and everything it started, and reaps the shell. In namespaces, killing
     /// bwrap ends its pid namespace (die-with-parent), so `setsid` and double forks die too.
     /// Idempotent: see [`Session::reap`] for why nothing is signalled once the shell is reaped.
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.stdin.take();
         self.reap();
     }

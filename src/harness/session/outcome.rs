@@ -7,7 +7,7 @@ use super::OUTPUT_CAP;
 
 /// Why a command did not end on its own.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
+pub(crate) enum Fault {
     /// Still running at the deadline; its process group was killed.
     Timeout(Duration),
     /// Printed more than [`OUTPUT_CAP`] bytes; its process group was killed.
@@ -38,7 +38,7 @@ impl std::fmt::Display for Fault {
 
 /// What one command did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ran {
+pub(crate) struct Ran {
     /// stdout and stderr interleaved, lossily decoded, capped.
     pub output: String,
     /// The exit status (for `ShellExited`, the shell's).
@@ -48,7 +48,7 @@ pub struct Ran {
 
 /// How a snippet's text runs in the session.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
+pub(crate) enum Mode {
     /// As if typed at the prompt: evaluated in the session shell itself (`set -e` and `exit`
     /// act on the session, as they would on a terminal).
     Typed,
