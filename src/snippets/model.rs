@@ -97,7 +97,7 @@ pub struct FenceError {
 
 /// What [`Snippet::from_block`] needs to know of the page a block stands on.
 #[derive(Debug, Clone, Copy)]
-pub struct Origin<'a> {
+pub(crate) struct Origin<'a> {
     /// The page's file, relative to the site root (`content/guide/fix.md`).
     pub file: &'a Path,
     /// The first part of its snippets' test names (`guide::fix`).
@@ -118,7 +118,7 @@ impl Snippet {
     /// the first heading); `place` is its 1-based place among the code blocks under that heading
     /// (the `N` of an unnamed snippet's `LANG_N`), counted by the renderer as it walks the page.
     /// `line` is the 1-based line of the opening fence in the page's source file.
-    pub fn from_block(
+    pub(crate) fn from_block(
         page: &Origin<'_>,
         section: &str,
         place: usize,
@@ -176,7 +176,7 @@ impl Snippet {
     /// The text a reader sees (and copies): harness-only lines removed. For a transcript these
     /// are the `? N` exit-status lines; wildcards (`[..]`, `...`) and redactions stay, for the
     /// renderer to style.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         let SnippetKind::Console { commands } = &self.kind else {
             return self.code.clone();
         };
@@ -192,12 +192,12 @@ impl Snippet {
     }
 
     /// Whether the harness makes a test of it (everything but `text`).
-    pub fn is_test(&self) -> bool {
+    pub(crate) fn is_test(&self) -> bool {
         self.kind != SnippetKind::Text
     }
 
     /// The per-snippet timeout (default 30 s).
-    pub fn timeout(&self) -> std::time::Duration {
+    pub(crate) fn timeout(&self) -> std::time::Duration {
         self.attrs
             .timeout
             .unwrap_or(std::time::Duration::from_secs(30))
