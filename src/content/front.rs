@@ -276,7 +276,7 @@ fn json_of(value: toml::Value) -> Value {
 
 /// The title of a page without one: the first `# heading` outside code, else the file stem
 /// (`fix-push.md` → `fix-push`; `_index.md` → its folder's name).
-pub fn fallback_title(body: &str, rel: &str) -> String {
+pub(crate) fn fallback_title(body: &str, rel: &str) -> String {
     let mut fence: Option<&str> = None;
     for line in body.lines() {
         let trimmed = line.trim_start();

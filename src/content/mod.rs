@@ -119,7 +119,7 @@ impl Page {
     }
 
     /// Byte offsets in `body` where its lines start, built on first use.
-    pub fn line_starts(&self) -> &[usize] {
+    pub(crate) fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
                 .chain(self.body.match_indices('\n').map(|(i, _)| i + 1))
@@ -129,7 +129,7 @@ impl Page {
 
     /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, a folder's own page
     /// (`_index`, `README`, `index`) → the folder.
-    pub fn test_prefix(&self) -> String {
+    pub(crate) fn test_prefix(&self) -> String {
         let stem = self.rel.trim_end_matches(".md");
         let stem = stem
             .strip_suffix("/_index")
@@ -166,7 +166,7 @@ fn slug_url(rel: &str, slug: &str) -> String {
 }
 
 /// Loads the site at `root`: its config and every page under `root/content`.
-pub fn load(root: &Path) -> anyhow::Result<Corpus> {
+pub(crate) fn load(root: &Path) -> anyhow::Result<Corpus> {
     let config = Config::load(root)?;
     let content = root.join("content");
     if !content.is_dir() {
