@@ -41,7 +41,7 @@ pub use profile::Profile;
 pub use scenario::{AsOf, Scenario};
 
 /// Default per-request body limit (1 GiB).
-pub const DEFAULT_BODY_LIMIT: u64 = 1 << 30;
+pub(crate) const DEFAULT_BODY_LIMIT: u64 = 1 << 30;
 
 /// One served request, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,7 +14,8 @@ use super::profile::Profile;
 
 mod as_of;
 
-pub use as_of::{AsOf, now_utc};
+pub use as_of::AsOf;
+pub(crate) use as_of::now_utc;
 
 const DEFAULT_TOML: &str = include_str!("default_scenario.toml");
 
@@ -226,7 +227,7 @@ impl Scenario {
 
     /// Builds a scenario from the `[remote]` table of `file` (helpsite.toml). On error, re-reads
     /// the file to name line and column.
-    pub fn from_toml_table(table: &toml::Table, file: &Path) -> anyhow::Result<Scenario> {
+    pub(crate) fn from_toml_table(table: &toml::Table, file: &Path) -> anyhow::Result<Scenario> {
         let scenario = match Scenario::deserialize(toml::Value::Table(table.clone())) {
             Ok(s) => s,
             Err(e) => {
@@ -245,7 +246,7 @@ impl Scenario {
     }
 
     /// Checks what serde cannot: repository paths, owners, duplicate names.
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         for (i, repo) in self.repositories.iter().enumerate() {
             let ok = repo
                 .path
@@ -312,7 +313,7 @@ impl Scenario {
     }
 
     /// `(ENV_NAME, secret)` for every secret that declares an environment variable.
-    pub fn secrets(&self) -> Vec<(String, String)> {
+    pub(crate) fn secrets(&self) -> Vec<(String, String)> {
         let accounts = self
             .accounts
             .iter()
@@ -325,20 +326,20 @@ impl Scenario {
     }
 
     /// The repository at `workspace/repo`.
-    pub fn repository(&self, path: &str) -> Option<&Repository> {
+    pub(crate) fn repository(&self, path: &str) -> Option<&Repository> {
         self.repositories.iter().find(|r| r.path == path)
     }
 }
 
 /// Parses one OpenSSH public-key line (`ssh-ed25519 AAAA… comment`).
-pub fn parse_public_key(line: &str) -> Result<russh::keys::PublicKey, String> {
+pub(crate) fn parse_public_key(line: &str) -> Result<russh::keys::PublicKey, String> {
     russh::keys::PublicKey::from_openssh(line.trim()).map_err(|e| {
         format!("expected an OpenSSH public-key line like `ssh-ed25519 AAAA… comment` ({e})")
     })
 }
 
 /// A safe path segment: letters, digits, `.`, `_`, `-`, not starting with a dot.
-pub fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('.')
         && s.bytes()
@@ -346,7 +347,7 @@ pub fn is_name(s: &str) -> bool {
 }
 
 /// A branch name the hook can quote safely: name segments joined by `/`.
-pub fn is_branch(s: &str) -> bool {
+pub(crate) fn is_branch(s: &str) -> bool {
     s.split('/').all(is_name)
 }
 

@@ -25,7 +25,7 @@ impl AsOf {
 }
 
 /// The current UTC civil date and time.
-pub fn now_utc() -> DateTime {
+pub(crate) fn now_utc() -> DateTime {
     jiff::Timestamp::now()
         .to_zoned_datetime(jiff::tz::TimeZone::UTC)
         .datetime()
