@@ -41,7 +41,7 @@ pub(crate) struct SshLink {
 
 /// How a chain's shell is kept from the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Isolation {
+pub(crate) enum Isolation {
     /// Fresh Linux namespaces made by bubblewrap (see `jail`): the default.
     #[default]
     Namespaces,
