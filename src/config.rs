@@ -92,10 +92,10 @@ pub enum BareFences {
 
 /// The longest timeout a snippet may have, from its fence (`timeout=`) or from `[snippets]`:
 /// one hour. Longer is a typo more often than a plan, and it keeps deadline arithmetic finite.
-pub const MAX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
+pub(crate) const MAX_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3600);
 
 /// [`MAX_TIMEOUT`] as the error messages state it.
-pub const MAX_TIMEOUT_TEXT: &str = "60m (3600s)";
+pub(crate) const MAX_TIMEOUT_TEXT: &str = "60m (3600s)";
 
 fn duration<'de, D: serde::Deserializer<'de>>(
     de: D,
@@ -119,7 +119,7 @@ fn duration<'de, D: serde::Deserializer<'de>>(
 /// `500ms`, `30s`, `2m` → a duration; `None` for anything else. A number too large to count
 /// in milliseconds saturates to [`std::time::Duration::MAX`] (the caller compares with
 /// [`MAX_TIMEOUT`]), so nothing here overflows or wraps.
-pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
+pub(crate) fn parse_duration(text: &str) -> Option<std::time::Duration> {
     let text = text.trim();
     let (number, unit) = text.split_at(text.find(|c: char| !c.is_ascii_digit())?);
     if number.is_empty() {
@@ -138,7 +138,7 @@ pub fn parse_duration(text: &str) -> Option<std::time::Duration> {
 impl SnippetPolicy {
     /// Each `[snippets.run]` interpreter must be a program on PATH (or a path that exists);
     /// checked before any snippet runs. The error names `helpsite.toml`'s line.
-    pub fn check_runners(&self, config_text: &str) -> Result<(), TomlError> {
+    pub(crate) fn check_runners(&self, config_text: &str) -> Result<(), TomlError> {
         for (lang, program) in &self.run {
             if find_program(program) {
                 continue;
@@ -178,9 +178,12 @@ fn find_program(program: &str) -> bool {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ColorScheme {
+    /// Follows the reader's OS setting.
     #[default]
     Auto,
+    /// Always light.
     Light,
+    /// Always dark.
     Dark,
 }
 
@@ -200,7 +203,7 @@ impl Default for Config {
 
 impl Config {
     /// Reads `ROOT/helpsite.toml`, or returns the defaults when there is none.
-    pub fn load(root: &Path) -> anyhow::Result<Config> {
+    pub(crate) fn load(root: &Path) -> anyhow::Result<Config> {
         let path = root.join("helpsite.toml");
         if !path.exists() {
             return Ok(Config::default());
@@ -237,7 +240,7 @@ impl Config {
     }
 
     /// The "edit this page" URL for a page at `source` (`content/guide/fix.md`).
-    pub fn edit_link(&self, source: &str) -> Option<String> {
+    pub(crate) fn edit_link(&self, source: &str) -> Option<String> {
         self.edit_url
             .as_ref()
             .map(|pattern| pattern.replace("{path}", source))
@@ -248,6 +251,7 @@ impl Config {
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{}:{line}:{column}: {message}", file.display())]
 pub struct TomlError {
+    /// The file the error is in.
     pub file: PathBuf,
     /// 1-based line in `file`.
     pub line: usize,
@@ -259,7 +263,12 @@ pub struct TomlError {
 
 impl TomlError {
     /// Locates `err` from parsing `text`, whose first line is line `first_line` of `file`.
-    pub fn new(file: &Path, text: &str, first_line: usize, err: &toml::de::Error) -> TomlError {
+    pub(crate) fn new(
+        file: &Path,
+        text: &str,
+        first_line: usize,
+        err: &toml::de::Error,
+    ) -> TomlError {
         let offset = err.span().map_or(0, |span| span.start).min(text.len());
         let before = text.get(..offset).unwrap_or("");
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
@@ -283,7 +292,7 @@ impl TomlError {
 }
 
 /// The known key nearest to `key` (one or two edits away), if any.
-pub fn suggest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let limit = if key.chars().count() <= 4 { 1 } else { 2 };
     known
         .iter()

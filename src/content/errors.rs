@@ -97,7 +97,7 @@ pub struct InputErrors(pub Vec<InputError>);
 
 impl InputErrors {
     /// How many errors of each kind, in kind order.
-    pub fn counts(&self) -> BTreeMap<Kind, usize> {
+    pub(crate) fn counts(&self) -> BTreeMap<Kind, usize> {
         let mut counts = BTreeMap::new();
         for err in &self.0 {
             *counts.entry(err.kind).or_default() += 1;

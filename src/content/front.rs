@@ -8,13 +8,16 @@
 //! away from one of helpsite's is an error with a suggestion, not a silent `extra`.
 //! Also the title fallback for pages without a `title` (the first `# heading`, else the file name).
 
+mod extra;
+
 use std::path::Path;
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::config::{TomlError, suggest};
+use crate::config::TomlError;
 use crate::remote::{AsOf, Profile};
+use extra::extra_of;
 
 /// A page's settings, from either front matter format.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -92,43 +95,28 @@ impl DateValue {
     }
 }
 
-/// helpsite's own keys and the ones it honours, in the order a suggestion prefers them.
-const KEYS: &[&str] = &[
-    "title",
-    "description",
-    "weight",
-    "draft",
-    "snippets",
-    "date",
-    "updated",
-    "lastmod",
-    "slug",
-    "aliases",
-    "template",
-    "extra",
-];
-
-/// Other generators' keys that are near one of [`KEYS`] but mean something else: kept under
-/// `extra`, never "corrected".
-const FOREIGN: &[&str] = &[
-    "type", "path", "tags", "layout", "author", "authors", "url", "render", "series", "dates",
-];
-
 /// Which language the front matter is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Format {
+    /// TOML between `+++` lines.
     #[default]
     Toml,
+    /// YAML between `---` lines.
     Yaml,
 }
 
 /// A page split into its parts: (front matter text, its first line, body, body's first line).
 #[derive(Debug, Default)]
 pub struct Split<'a> {
+    /// The front matter's language.
     pub format: Format,
+    /// The front matter between its fences (empty when there is none).
     pub front: &'a str,
+    /// 1-based line of the file where the front matter text starts.
     pub front_line: usize,
+    /// The Markdown after the front matter.
     pub body: &'a str,
+    /// 1-based line of the file where the body starts.
     pub body_line: usize,
 }
 
@@ -268,53 +256,6 @@ fn yaml_error(file: &Path, first_line: usize, err: &serde_saphyr::Error) -> Toml
     }
 }
 
-/// The keys helpsite does not type, with an `[extra]` table's keys merged in; a key one typo
-/// away from one of helpsite's is an error.
-fn extra_of(
-    mut all: Map<String, Value>,
-    split: &Split<'_>,
-    file: &Path,
-) -> Result<Map<String, Value>, TomlError> {
-    let mut extra = match all.remove("extra") {
-        Some(Value::Object(map)) => map,
-        Some(other) => Map::from_iter([("extra".to_string(), other)]),
-        None => Map::new(),
-    };
-    for (key, value) in all {
-        if KEYS.contains(&key.as_str()) {
-            continue;
-        }
-        if !FOREIGN.contains(&key.as_str())
-            && let Some(near) = suggest(&key, KEYS)
-        {
-            let (line, column) = key_position(split, &key);
-            return Err(TomlError {
-                file: file.to_path_buf(),
-                line,
-                column,
-                message: format!(
-                    "unknown key `{key}`: did you mean `{near}`? (other generators' keys \
-                     are kept for templates under `extra`; this one is too close to a \
-                     helpsite key to guess)"
-                ),
-            });
-        }
-        extra.insert(key, value);
-    }
-    Ok(extra)
-}
-
-/// Line and column of the first line of the front matter that starts with `key`.
-fn key_position(split: &Split<'_>, key: &str) -> (usize, usize) {
-    for (i, line) in split.front.lines().enumerate() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with(key) {
-            return (split.front_line + i, line.len() - trimmed.len() + 1);
-        }
-    }
-    (split.front_line, 1)
-}
-
 /// TOML value → JSON value for templates (datetimes as their text).
 fn json_of(value: toml::Value) -> Value {
     match value {
@@ -335,7 +276,7 @@ fn json_of(value: toml::Value) -> Value {
 
 /// The title of a page without one: the first `# heading` outside code, else the file stem
 /// (`fix-push.md` → `fix-push`; `_index.md` → its folder's name).
-pub fn fallback_title(body: &str, rel: &str) -> String {
+pub(crate) fn fallback_title(body: &str, rel: &str) -> String {
     let mut fence: Option<&str> = None;
     for line in body.lines() {
         let trimmed = line.trim_start();

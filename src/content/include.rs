@@ -18,11 +18,11 @@ use super::errors::{InputError, Kind};
 use super::warnings::{Warning, WarningKind};
 
 /// How deep includes may nest (an include cycle stops here with an error).
-pub const MAX_DEPTH: usize = 10;
+pub(crate) const MAX_DEPTH: usize = 10;
 
 /// A page body after expansion.
 #[derive(Debug, Default)]
-pub struct Expanded {
+pub(crate) struct Expanded {
     pub text: String,
     /// For each line of `text` (0-based), the line of the page file it came from (1-based).
     pub lines: Vec<usize>,
@@ -31,7 +31,7 @@ pub struct Expanded {
 }
 
 /// Where expansion happens and where it reports.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     /// The site root, canonical: nothing outside it may be included.
     pub root: &'a Path,
     /// The page as shown in messages (`content/guide/x.md`).
@@ -41,12 +41,12 @@ pub struct Context<'a> {
 }
 
 /// Whether `text` has anything to expand (the common case is a quick no).
-pub fn has_directives(text: &str) -> bool {
+pub(crate) fn has_directives(text: &str) -> bool {
     text.contains("{{#")
 }
 
 /// Expands the directives of `body` (the page file `dir/…`, whose body starts at `first_line`).
-pub fn expand(body: &str, first_line: usize, dir: &Path, cx: &mut Context<'_>) -> Expanded {
+pub(crate) fn expand(body: &str, first_line: usize, dir: &Path, cx: &mut Context<'_>) -> Expanded {
     let mut out = Expanded::default();
     for (i, line) in body.split_inclusive('\n').enumerate() {
         let at = first_line + i;

@@ -3,14 +3,15 @@
 //! skip drafts, put the pages in reading order (`SUMMARY.md`'s when there is one) and give each
 //! its output path. Returns the [`Corpus`]. Nothing here knows about HTML.
 
-pub mod errors;
+pub(crate) mod errors;
 pub mod front;
-pub mod include;
-pub mod order;
+pub(crate) mod include;
+pub(crate) mod order;
+mod read;
 mod reload;
-pub mod shortcodes;
-pub mod summary;
-pub mod warnings;
+pub(crate) mod shortcodes;
+pub(crate) mod summary;
+pub(crate) mod warnings;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -18,18 +19,21 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context as _, bail};
 
 use crate::config::Config;
+use read::{check_duplicates, expand_page, load_page};
 
-pub use errors::{InputError, InputErrors, Kind};
-pub use front::{FrontMatter, PageSettings};
-pub use order::{folder_of, url_for};
-pub use reload::reload;
-pub use warnings::{Warning, WarningKind};
+pub use errors::InputErrors;
+pub(crate) use errors::{InputError, Kind};
+pub(crate) use front::{FrontMatter, PageSettings};
+pub(crate) use order::{folder_of, url_for};
+pub(crate) use reload::reload;
+pub(crate) use warnings::{Warning, WarningKind};
 
 /// Everything the later stages need, loaded once.
 #[derive(Debug)]
 pub struct Corpus {
     /// The site's root folder.
     pub root: PathBuf,
+    /// `helpsite.toml`, read and checked.
     pub config: Config,
     /// Pages in reading order (sections first by weight, then their pages by weight, then path).
     pub pages: Vec<Page>,
@@ -54,6 +58,7 @@ pub struct Page {
     pub source: PathBuf,
     /// Path relative to `content/`, with `/` separators: `guide/fix.md`.
     pub rel: String,
+    /// The page's front matter (defaults when it had none or it was wrong).
     pub front: FrontMatter,
     /// The Markdown after the front matter.
     pub body: String,
@@ -116,7 +121,7 @@ impl Page {
     }
 
     /// Byte offsets in `body` where its lines start, built on first use.
-    pub fn line_starts(&self) -> &[usize] {
+    pub(crate) fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             std::iter::once(0)
                 .chain(self.body.match_indices('\n').map(|(i, _)| i + 1))
@@ -126,7 +131,7 @@ impl Page {
 
     /// The page's stable test-name prefix: `rel` without `.md`, `/` → `::`, a folder's own page
     /// (`_index`, `README`, `index`) → the folder.
-    pub fn test_prefix(&self) -> String {
+    pub(crate) fn test_prefix(&self) -> String {
         let stem = self.rel.trim_end_matches(".md");
         let stem = stem
             .strip_suffix("/_index")
@@ -163,7 +168,7 @@ fn slug_url(rel: &str, slug: &str) -> String {
 }
 
 /// Loads the site at `root`: its config and every page under `root/content`.
-pub fn load(root: &Path) -> anyhow::Result<Corpus> {
+pub(crate) fn load(root: &Path) -> anyhow::Result<Corpus> {
     let config = Config::load(root)?;
     let content = root.join("content");
     if !content.is_dir() {
@@ -245,38 +250,6 @@ pub fn load(root: &Path) -> anyhow::Result<Corpus> {
     })
 }
 
-/// Expands a page's `{{#…}}` directives (when it has any) and notes its shortcodes.
-fn expand_page(
-    page: &mut Page,
-    path: &Path,
-    root: &Path,
-    errors: &mut Vec<InputError>,
-    warnings: &mut Vec<Warning>,
-) {
-    if include::has_directives(&page.body) {
-        let dir = path.parent().unwrap_or(root);
-        let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
-        let mut cx = include::Context {
-            root,
-            source: &page.source,
-            errors,
-            warnings,
-        };
-        let expanded = include::expand(&page.body, page.body_line, &dir, &mut cx);
-        if let Some(title) = expanded.title {
-            page.front.title = title;
-        }
-        page.body = expanded.text;
-        page.line_map = Some(std::sync::Arc::new(expanded.lines));
-    }
-    let (map, first) = (page.line_map.clone(), page.body_line);
-    warnings.extend(shortcodes::scan(&page.body, &page.source, |i| {
-        map.as_ref()
-            .and_then(|m| m.get(i).copied())
-            .unwrap_or(first + i)
-    }));
-}
-
 /// `pages` (in the folders' reading order) in SUMMARY.md's order: the start page, then the
 /// chapters as listed, then the pages it does not list (one warning counts them). SUMMARY.md's
 /// titles name pages that set none of their own; a chapter without a page is an error.
@@ -348,63 +321,4 @@ fn start_page(config: &Config) -> Page {
     let mut page = Page::new("_index.md", front, String::new(), 1);
     page.generated = true;
     page
-}
-
-/// Reads and parses one page; errors name `content/REL` (and line:column where it applies).
-/// A front-matter error is added to `errors` and the page is loaded with defaults (so its
-/// fences and links are still checked); a file that is not UTF-8 is left out.
-fn load_page(path: &Path, rel: &str, errors: &mut Vec<InputError>) -> anyhow::Result<Option<Page>> {
-    let source = Path::new("content").join(rel);
-    let bytes = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(err) => {
-            let valid = &err.as_bytes()[..err.utf8_error().valid_up_to()];
-            errors.push(InputError {
-                kind: Kind::Other,
-                file: source,
-                line: valid.iter().filter(|&&b| b == b'\n').count() + 1,
-                column: 0,
-                message: format!(
-                    "not valid UTF-8 (byte {}): save the file as UTF-8",
-                    valid.len()
-                ),
-            });
-            return Ok(None);
-        }
-    };
-    let (front, body, body_line) = match front::split(&text, &source) {
-        Ok(split) => {
-            let front = front::parse(&split, &source).unwrap_or_else(|err| {
-                errors.push(err.into());
-                FrontMatter::default()
-            });
-            (front, split.body, split.body_line)
-        }
-        Err(err) => {
-            errors.push(err.into());
-            (FrontMatter::default(), "", 1)
-        }
-    };
-    Ok(Some(Page::new(rel, front, body.to_string(), body_line)))
-}
-
-/// Two sources that would write the same output file (`a/index.md` and `a/_index.md`): an
-/// error naming both, added to `errors`.
-fn check_duplicates(pages: &[Page], assets: &[String], errors: &mut Vec<InputError>) {
-    let mut seen: HashMap<&str, &str> = assets.iter().map(|a| (a.as_str(), a.as_str())).collect();
-    for page in pages {
-        if let Some(other) = seen.insert(&page.url, &page.rel) {
-            errors.push(InputError {
-                kind: Kind::Clash,
-                file: page.source.clone(),
-                line: 0,
-                column: 0,
-                message: format!(
-                    "content/{} and content/{other} would both be written to {}: rename one",
-                    page.rel, page.url
-                ),
-            });
-        }
-    }
 }

@@ -9,7 +9,7 @@ use super::Page;
 
 /// `guide/fix.md` → `guide/fix.html`, `guide/_index.md` (or mdBook's `guide/README.md`) →
 /// `guide/index.html`, `_index.md` → `index.html`. Flat files, so the site works from `file://`.
-pub fn url_for(rel: &str) -> String {
+pub(crate) fn url_for(rel: &str) -> String {
     let stem = rel.strip_suffix(".md").unwrap_or(rel);
     let dir = stem
         .strip_suffix("_index")
@@ -22,17 +22,17 @@ pub fn url_for(rel: &str) -> String {
 
 /// Whether a file name is a folder's own page: `_index.md` (Zola, Hugo), `index.md` (Hugo's
 /// bundles) or `README.md` (mdBook, code hosts).
-pub fn is_index_name(name: &str) -> bool {
+pub(crate) fn is_index_name(name: &str) -> bool {
     matches!(name, "_index.md" | "index.md" | "README.md")
 }
 
 /// The folder of a page (`guide/deep/x.md` → `guide/deep`; top level → ``).
-pub fn folder_of(rel: &str) -> &str {
+pub(crate) fn folder_of(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(dir, _)| dir)
 }
 
 /// Sorts `pages` into reading order.
-pub fn reading_order(pages: Vec<Page>) -> Vec<Page> {
+pub(crate) fn reading_order(pages: Vec<Page>) -> Vec<Page> {
     let mut folders: BTreeMap<String, Folder> = BTreeMap::new();
     for (i, page) in pages.iter().enumerate() {
         let folder = folder_of(&page.rel).to_string();

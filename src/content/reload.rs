@@ -18,9 +18,9 @@ pub fn reload(corpus: &Corpus, rel: &str) -> Option<(Page, Vec<Warning>)> {
     let path = corpus.root.join("content").join(rel);
     let mut errors = Vec::new();
     let mut warnings = Vec::new();
-    let mut page = super::load_page(&path, rel, &mut errors).ok()??;
+    let mut page = super::read::load_page(&path, rel, &mut errors).ok()??;
     let root = corpus.root.canonicalize().ok()?;
-    super::expand_page(&mut page, &path, &root, &mut errors, &mut warnings);
+    super::read::expand_page(&mut page, &path, &root, &mut errors, &mut warnings);
     if !errors.is_empty() || page.front != old.front || page.url != old.url {
         return None;
     }

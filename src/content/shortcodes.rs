@@ -9,7 +9,7 @@ use std::path::Path;
 use super::warnings::{Warning, WarningKind};
 
 /// Every shortcode call in `body`; `line_of(i)` is the file line of body line `i` (0-based).
-pub fn scan(body: &str, source: &Path, line_of: impl Fn(usize) -> usize) -> Vec<Warning> {
+pub(crate) fn scan(body: &str, source: &Path, line_of: impl Fn(usize) -> usize) -> Vec<Warning> {
     let mut warnings = Vec::new();
     let mut fence: Option<(char, usize)> = None;
     for (i, line) in body.lines().enumerate() {

@@ -12,11 +12,11 @@ use super::errors::{InputError, Kind};
 use super::warnings::{Warning, WarningKind};
 
 /// Where the summary lives, relative to `content/`.
-pub const FILE: &str = "SUMMARY.md";
+pub(crate) const FILE: &str = "SUMMARY.md";
 
 /// One chapter with a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chapter {
+pub(crate) struct Chapter {
     pub title: String,
     /// Relative to `content/`, with `/` separators (`guide/install.md`).
     pub rel: String,
@@ -27,7 +27,7 @@ pub struct Chapter {
 }
 
 /// Reads SUMMARY.md's chapters in order. Lines it cannot read are warnings; so are drafts.
-pub fn parse(text: &str, warnings: &mut Vec<Warning>) -> Vec<Chapter> {
+pub(crate) fn parse(text: &str, warnings: &mut Vec<Warning>) -> Vec<Chapter> {
     let source = Path::new("content").join(FILE);
     let mut chapters = Vec::new();
     let mut part: Option<String> = None;
@@ -80,7 +80,7 @@ pub fn parse(text: &str, warnings: &mut Vec<Warning>) -> Vec<Chapter> {
 
 /// Checks that every chapter's page exists (`exists(rel)`): the missing ones are errors at
 /// their SUMMARY.md line.
-pub fn missing(chapters: &[Chapter], exists: impl Fn(&str) -> bool) -> Vec<InputError> {
+pub(crate) fn missing(chapters: &[Chapter], exists: impl Fn(&str) -> bool) -> Vec<InputError> {
     chapters
         .iter()
         .filter(|c| !exists(&c.rel))

@@ -53,7 +53,7 @@ impl fmt::Display for Warning {
 }
 
 /// `3 warnings: 2 shortcodes left as text, 1 unsupported mdBook directive`, or `None`.
-pub fn summary(warnings: &[Warning]) -> Option<String> {
+pub(crate) fn summary(warnings: &[Warning]) -> Option<String> {
     if warnings.is_empty() {
         return None;
     }

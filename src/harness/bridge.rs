@@ -22,14 +22,14 @@ use std::{
 pub const INIT_COMMAND: &str = "__sandbox-init";
 
 /// The host half: unix sockets forwarding to host loopback ports; stopped on drop.
-pub struct HostBridge {
+pub(crate) struct HostBridge {
     stop: Arc<AtomicBool>,
     sockets: Vec<PathBuf>,
 }
 
 impl HostBridge {
     /// Listens on `dir/PORT.sock` for each port.
-    pub fn start(dir: &Path, ports: &[u16]) -> io::Result<HostBridge> {
+    pub(crate) fn start(dir: &Path, ports: &[u16]) -> io::Result<HostBridge> {
         std::fs::create_dir_all(dir)?;
         let stop = Arc::new(AtomicBool::new(false));
         let mut sockets = Vec::new();
@@ -86,18 +86,20 @@ fn splice_unix_tcp(unix: UnixStream, tcp: TcpStream) {
 
 /// Resource limits the init sets on itself before starting the shell (inherited by everything).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Processes (and threads) of the sandbox user.
     pub processes: u64,
     /// Largest file a process may write, bytes.
     pub file_size: u64,
+    /// Open file descriptors per process.
     pub open_files: u64,
     /// CPU seconds per process.
     pub cpu_seconds: u64,
 }
 
 impl Limits {
-    pub const DEFAULT: Limits = Limits {
+    /// The limits a chain runs under; its CPU seconds are then set from its snippets' timeouts.
+    pub(crate) const DEFAULT: Limits = Limits {
         processes: 512,
         file_size: 256 << 20,
         open_files: 1024,
@@ -148,7 +150,12 @@ impl Limits {
 }
 
 /// The init's command line: `__sandbox-init NET_DIR LIMITS PORT,… -- PROGRAM ARGS…`.
-pub fn init_args(net_dir: &Path, limits: Limits, ports: &[u16], program: &[String]) -> Vec<String> {
+pub(crate) fn init_args(
+    net_dir: &Path,
+    limits: Limits,
+    ports: &[u16],
+    program: &[String],
+) -> Vec<String> {
     let ports: Vec<String> = ports.iter().map(u16::to_string).collect();
     let mut args = vec![
         INIT_COMMAND.to_string(),

@@ -14,25 +14,25 @@ static GROUPS: Mutex<Vec<u32>> = Mutex::new(Vec::new());
 static INTERRUPTED: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 static DIRS: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
-pub fn add_group(pgid: u32) {
+pub(crate) fn add_group(pgid: u32) {
     if let Ok(mut groups) = GROUPS.lock() {
         groups.push(pgid);
     }
 }
 
-pub fn remove_group(pgid: u32) {
+pub(crate) fn remove_group(pgid: u32) {
     if let Ok(mut groups) = GROUPS.lock() {
         groups.retain(|g| *g != pgid);
     }
 }
 
-pub fn add_dir(path: &Path) {
+pub(crate) fn add_dir(path: &Path) {
     if let Ok(mut dirs) = DIRS.lock() {
         dirs.push(path.to_path_buf());
     }
 }
 
-pub fn remove_dir(path: &Path) {
+pub(crate) fn remove_dir(path: &Path) {
     if let Ok(mut dirs) = DIRS.lock() {
         dirs.retain(|d| d != path);
     }
@@ -40,7 +40,7 @@ pub fn remove_dir(path: &Path) {
 
 /// Kills a process group (the shell, or bwrap, and everything it started) with SIGKILL, by
 /// system call (rustix), never through a `kill` program a snippet could have planted on PATH.
-pub fn kill_group(pgid: u32) {
+pub(crate) fn kill_group(pgid: u32) {
     let pid = i32::try_from(pgid)
         .ok()
         .and_then(rustix::process::Pid::from_raw);
@@ -50,7 +50,7 @@ pub fn kill_group(pgid: u32) {
 }
 
 /// Kills every registered group and removes every registered directory.
-pub fn now() {
+pub(crate) fn now() {
     let groups = GROUPS.lock().map(|g| g.clone()).unwrap_or_default();
     groups.into_iter().for_each(kill_group);
     let dirs = DIRS.lock().map(|d| d.clone()).unwrap_or_default();
@@ -61,7 +61,7 @@ pub fn now() {
 
 /// Exits with 130 if an interrupt (or SIGTERM) is being handled (so the main thread, seeing its shells die,
 /// does not report an ordinary failure first).
-pub fn exit_if_interrupted() {
+pub(crate) fn exit_if_interrupted() {
     let code = INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst);
     if code != 0 {
         std::process::exit(code);
@@ -69,7 +69,7 @@ pub fn exit_if_interrupted() {
 }
 
 /// On SIGINT or SIGTERM: clean up, then exit with status 130 or 143 (as a shell reports them).
-pub fn on_interrupt() {
+pub(crate) fn on_interrupt() {
     static INSTALL: Once = Once::new();
     INSTALL.call_once(|| {
         let runtime = tokio::runtime::Builder::new_current_thread()

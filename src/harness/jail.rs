@@ -19,15 +19,15 @@ use std::{
 };
 
 /// Where the site's folder appears (read-only) inside the sandbox: `$HELPSITE_SITE`.
-pub const SITE_DIR: &str = "/site";
+pub(crate) const SITE_DIR: &str = "/site";
 /// Where the harness's init program (the helpsite binary) appears inside the sandbox.
-pub const INIT_PATH: &str = "/run/helpsite/helpsite";
+pub(crate) const INIT_PATH: &str = "/run/helpsite/helpsite";
 /// The user the shell runs as inside (mapped to the invoking user outside).
-pub const UID: u32 = 1000;
+pub(crate) const UID: u32 = 1000;
 
 /// The host programs the harness relies on, resolved once by absolute path.
 #[derive(Debug, Clone)]
-pub struct Tools {
+pub(crate) struct Tools {
     pub bwrap: PathBuf,
     /// The helpsite binary, run inside as the init that bridges the network and sets limits.
     pub init: PathBuf,
@@ -38,10 +38,10 @@ pub struct Tools {
 /// Why the sandbox cannot be made; the message names the cause and what to change.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
-pub struct Unavailable(pub String);
+pub(crate) struct Unavailable(pub String);
 
 /// The tools, or why namespaces cannot be made here (checked once per process).
-pub fn probe() -> Result<&'static Tools, Unavailable> {
+pub(crate) fn probe() -> Result<&'static Tools, Unavailable> {
     static PROBE: OnceLock<Result<Tools, Unavailable>> = OnceLock::new();
     PROBE.get_or_init(find_tools).as_ref().map_err(Clone::clone)
 }
@@ -117,7 +117,7 @@ fn namespace_args() -> [&'static str; 10] {
 }
 
 /// What one sandbox binds.
-pub struct Layout<'a> {
+pub(crate) struct Layout<'a> {
     /// The chain's sandbox directory (writable, at the same path inside).
     pub root: &'a Path,
     /// Files of the harness inside `root` that the snippet may read but not change.
@@ -130,7 +130,7 @@ pub struct Layout<'a> {
 }
 
 /// The `bwrap` command that runs `program args` inside the sandbox.
-pub fn command(tools: &Tools, layout: &Layout, program: &[String]) -> Command {
+pub(crate) fn command(tools: &Tools, layout: &Layout, program: &[String]) -> Command {
     let mut cmd = Command::new(&tools.bwrap);
     cmd.args(namespace_args());
     cmd.args(["--hostname", "helpsite", "--uid", "1000", "--gid", "1000"]);
@@ -191,7 +191,7 @@ pub fn command(tools: &Tools, layout: &Layout, program: &[String]) -> Command {
 /// one by one as the queue empties, and each one's end killed the sandboxes it had started,
 /// mid-chain ("the shell was killed by a signal", seen only near the end of a parallel run).
 /// Forking from a thread that never ends ties each sandbox to the process, as intended.
-pub fn spawn(cmd: Command) -> std::io::Result<Child> {
+pub(crate) fn spawn(cmd: Command) -> std::io::Result<Child> {
     use std::sync::{Mutex, mpsc};
     type Request = (Command, mpsc::Sender<std::io::Result<Child>>);
     static KEEPER: OnceLock<Mutex<mpsc::Sender<Request>>> = OnceLock::new();
@@ -235,7 +235,7 @@ fn bind_top(cmd: &mut Command, top: &Path) {
 }
 
 /// The generated `/etc` files: one user (`user`, uid 1000, HOME the sandbox's), and localhost.
-pub fn write_etc(dir: &Path, home: &Path) -> std::io::Result<()> {
+pub(crate) fn write_etc(dir: &Path, home: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let passwd = format!(
         "root:x:0:0:root:/nonexistent:/usr/sbin/nologin\n\

@@ -14,7 +14,7 @@ use super::{Observer, SnippetResult, Suite, Verdict};
 use crate::snippets::{Snippet, SnippetKind};
 
 /// One trial per snippet of `suite`, in `order` (indices into `suite.snippets`).
-pub fn trials(suite: &Arc<Suite>, order: &[usize]) -> Vec<Trial> {
+pub(crate) fn trials(suite: &Arc<Suite>, order: &[usize]) -> Vec<Trial> {
     order
         .iter()
         .map(|&index| {

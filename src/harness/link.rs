@@ -14,7 +14,7 @@ use crate::remote::{MockRemote, Scenario};
 
 /// What every chain's remote starts from.
 #[derive(Debug)]
-pub struct Config {
+pub(crate) struct Config {
     pub scenario: Scenario,
     /// The scenario's bare repositories, created once per process and copied for each chain
     /// (creating them runs git several times; copying a few small files does not).
@@ -25,18 +25,18 @@ pub struct Config {
 }
 
 /// A running remote and how the sandbox reaches it.
-pub struct Link {
+pub(crate) struct Link {
     /// The chain's own copy of the repositories (removed after the remote stops).
     _repos: Option<tempfile::TempDir>,
     pub network: Network,
     /// `(mock URL, https://host)` to map back in output.
     unmap: Option<(String, String)>,
     /// Kept alive for the chain; stopped on drop.
-    pub remote: Option<MockRemote>,
+    _remote: Option<MockRemote>,
 }
 
 impl Config {
-    pub fn new(scenario: Scenario) -> Config {
+    pub(crate) fn new(scenario: Scenario) -> Config {
         Config {
             scenario,
             template: std::sync::OnceLock::new(),
@@ -67,7 +67,7 @@ impl Config {
     }
 
     /// Starts a mock remote for one chain.
-    pub fn start(&self, settings: &PageSettings) -> anyhow::Result<Link> {
+    pub(crate) fn start(&self, settings: &PageSettings) -> anyhow::Result<Link> {
         let (profile, as_of) = (settings.profile, settings.as_of);
         let repos = self.repos();
         let mut builder = MockRemote::builder().scenario(self.scenario.clone());
@@ -96,7 +96,7 @@ impl Config {
             _repos: repos,
             network,
             unmap,
-            remote: Some(remote),
+            _remote: Some(remote),
         })
     }
 }
@@ -110,18 +110,8 @@ impl Drop for Link {
 }
 
 impl Link {
-    /// No remote at all: every network attempt is refused.
-    pub fn closed() -> Link {
-        Link {
-            _repos: None,
-            network: Network::closed(),
-            unmap: None,
-            remote: None,
-        }
-    }
-
     /// Replaces the mock's loopback URL with the host it stands in for.
-    pub fn unmap(&self, text: &str) -> String {
+    pub(crate) fn unmap(&self, text: &str) -> String {
         match &self.unmap {
             Some((from, to)) => text.replace(from.as_str(), to),
             None => text.to_string(),
@@ -172,7 +162,7 @@ mod tests {
             _repos: None,
             network: Network::closed(),
             unmap: Some(("http://127.0.0.1:5".into(), "https://bitbucket.org".into())),
-            remote: None,
+            _remote: None,
         };
         assert_eq!(
             link.unmap("To http://127.0.0.1:5/u/d.git"),

@@ -15,7 +15,7 @@ const SHA7_INTERNAL: &str = "[SHAABBREV]";
 
 /// Values that differ from run to run and may be named by a placeholder.
 #[derive(Debug, Clone, Default)]
-pub struct Context {
+pub(crate) struct Context {
     /// The sandbox's root directory (`[ROOT]`).
     pub root: Option<std::path::PathBuf>,
     /// The sandbox's HOME (`[HOME]`).
@@ -24,7 +24,7 @@ pub struct Context {
 
 /// Expected and actual did not match.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mismatch {
+pub(crate) struct Mismatch {
     /// A unified diff, expected vs actual.
     pub diff: String,
     /// The actual output, normalised towards the expected one (wildcard lines that still match
@@ -39,7 +39,7 @@ pub struct Mismatch {
 /// some terminals obey as escapes too) and the bidirectional overrides and isolates (which can
 /// make a line read other than it is) become `\u{…}`. So a failing snippet can neither colour,
 /// move the cursor, retitle, clear nor reorder the terminal that shows its output.
-pub fn visible(text: &str) -> String {
+pub(crate) fn visible(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
@@ -61,7 +61,7 @@ pub fn visible(text: &str) -> String {
 }
 
 /// Trims trailing whitespace per line and trailing blank lines; every line ends in `\n`.
-pub fn tidy(text: &str) -> String {
+pub(crate) fn tidy(text: &str) -> String {
     let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
     let keep = lines
         .iter()
@@ -71,7 +71,7 @@ pub fn tidy(text: &str) -> String {
 }
 
 /// Compares `actual` with the `expected` pattern.
-pub fn compare(expected: &str, actual: &str, ctx: &Context) -> Result<(), Mismatch> {
+pub(crate) fn compare(expected: &str, actual: &str, ctx: &Context) -> Result<(), Mismatch> {
     let expected = tidy(expected).replace("[SHA7]", SHA7_INTERNAL);
     let actual = tidy(actual);
     let redactions = redactions_for(&expected, ctx);
@@ -91,7 +91,7 @@ pub fn compare(expected: &str, actual: &str, ctx: &Context) -> Result<(), Mismat
 }
 
 /// A plain-text unified diff of two texts.
-pub fn diff(expected: &str, actual: &str) -> String {
+pub(crate) fn diff(expected: &str, actual: &str) -> String {
     let mut out = String::new();
     let (e, a) = (
         Data::text(expected.to_string()),

@@ -14,21 +14,22 @@
 //! an interrupt would otherwise leave behind.
 
 pub mod bridge;
-pub mod cleanup;
-pub mod jail;
+pub(crate) mod cleanup;
+pub(crate) mod jail;
 pub mod libtest;
-pub mod link;
-pub mod matching;
-pub mod overwrite;
-pub mod programs;
+pub(crate) mod link;
+pub(crate) mod matching;
+pub(crate) mod overwrite;
+pub(crate) mod programs;
 pub mod pty;
-pub mod record;
+pub(crate) mod record;
 pub mod run;
-pub mod sandbox;
-pub mod session;
-pub mod step;
-pub mod suite;
+pub(crate) mod sandbox;
+pub(crate) mod session;
+pub(crate) mod step;
+pub(crate) mod suite;
 
 pub use crate::report::Verdict;
-pub use run::{Observer, Run, run};
-pub use suite::{SnippetResult, Suite};
+pub use run::run;
+pub(crate) use run::{Observer, Run};
+pub(crate) use suite::{SnippetResult, Suite};

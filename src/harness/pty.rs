@@ -158,7 +158,7 @@ fn next_answer(path: &Path) -> std::io::Result<Option<String>> {
 /// `ESC ] … BEL|ESC \`, charset `ESC ( X`, other two-byte escapes), backspace erasing, bells
 /// dropped, `\r\n` a line end, and each line reduced to what its last `\r` left (the last
 /// non-empty part: progress counters show their final state).
-pub fn normalise(raw: &[u8]) -> String {
+pub(crate) fn normalise(raw: &[u8]) -> String {
     let text = String::from_utf8_lossy(raw);
     let mut plain = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();

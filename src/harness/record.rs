@@ -11,7 +11,7 @@ use super::{SnippetResult, Suite, sandbox::Isolation};
 use crate::report::Report;
 
 /// The report of `results` (indices into `suite.snippets` with their results), on its own.
-pub fn report(suite: &Suite, results: &[(usize, SnippetResult)]) -> Report {
+pub(crate) fn report(suite: &Suite, results: &[(usize, SnippetResult)]) -> Report {
     let scenario = suite.scenario();
     let profile = format!("{:?}", scenario.profile).to_lowercase();
     let as_of = match scenario.as_of {
@@ -32,7 +32,12 @@ pub fn report(suite: &Suite, results: &[(usize, SnippetResult)]) -> Report {
 
 /// Writes `report` to `path`: as it is when `complete` (every snippet of the suite ran), else
 /// merged over the report already there (a malformed one is an error: it is not overwritten).
-pub fn save(suite: &Suite, report: Report, complete: bool, path: &Path) -> anyhow::Result<Report> {
+pub(crate) fn save(
+    suite: &Suite,
+    report: Report,
+    complete: bool,
+    path: &Path,
+) -> anyhow::Result<Report> {
     let report = if complete {
         report
     } else {

@@ -38,6 +38,7 @@ impl Observer for Quiet {}
 /// What a run found: each selected snippet's result, in suite (page) order.
 #[derive(Debug, Clone, Default)]
 pub struct Run {
+    /// `(index in the suite, result)` of each snippet run.
     pub results: Vec<(usize, SnippetResult)>,
 }
 

@@ -6,16 +6,18 @@
 //! port when there is none), and the mock's secrets as variables. Nothing from the host's HOME,
 //! credential helpers or SSH agent is reachable.
 
+mod files;
+
 use super::programs::SYSTEM_PATH;
+use files::{ASKPASS, GITCONFIG, NO_SSH, write_program, write_ssh};
 use std::{
-    fs,
-    io::{self, Write as _},
+    fs, io,
     path::{Path, PathBuf},
 };
 
 /// Where the sandbox's network traffic may go.
 #[derive(Debug, Clone, Default)]
-pub struct Network {
+pub(crate) struct Network {
     /// `http://127.0.0.1:PORT`: every proxy variable points here.
     pub proxy_url: String,
     /// The PEM file of the mock's CA, trusted by git, curl and Python.
@@ -31,7 +33,7 @@ pub struct Network {
 
 /// How the sandbox's `ssh` reaches the mock: its SSH port and the key-registration port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SshLink {
+pub(crate) struct SshLink {
     pub port: u16,
     /// The control endpoint behind `bitbucket-add-ssh-key` (`POST /ssh-keys/ACCOUNT`).
     pub control_port: u16,
@@ -39,7 +41,7 @@ pub struct SshLink {
 
 /// How a chain's shell is kept from the host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Isolation {
+pub(crate) enum Isolation {
     /// Fresh Linux namespaces made by bubblewrap (see `jail`): the default.
     #[default]
     Namespaces,
@@ -50,7 +52,7 @@ pub enum Isolation {
 
 /// What a sandbox is made with besides the network.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub(crate) struct Options {
     pub isolation: Isolation,
     /// The site's folder, shown read-only at `$HELPSITE_SITE`.
     pub site: Option<PathBuf>,
@@ -59,7 +61,8 @@ pub struct Options {
 impl Network {
     /// No remote: proxies point at a loopback port nobody listens on, so every attempt to reach
     /// a host fails at once with "connection refused".
-    pub fn closed() -> Network {
+    #[cfg(test)]
+    pub(crate) fn closed() -> Network {
         Network {
             proxy_url: format!("http://127.0.0.1:{}", closed_port()),
             ..Network::default()
@@ -68,6 +71,7 @@ impl Network {
 }
 
 /// A loopback port that was free a moment ago (bound, then released).
+#[cfg(test)]
 fn closed_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -76,7 +80,7 @@ fn closed_port() -> u16 {
 
 /// A prepared sandbox directory and environment.
 #[derive(Debug)]
-pub struct Sandbox {
+pub(crate) struct Sandbox {
     dir: tempfile::TempDir,
     pub root: PathBuf,
     pub home: PathBuf,
@@ -94,84 +98,9 @@ const AUTHOR: (&str, &str) = ("Your Name", "you@example.com");
 /// 2026-01-01T00:00:00Z.
 const COMMIT_DATE: &str = "@1767225600 +0000";
 
-const GITCONFIG: &str = "\
-[user]\n\tname = Your Name\n\temail = you@example.com\n\
-[init]\n\tdefaultBranch = main\n\
-[advice]\n\tdetachedHead = false\n\
-[pull]\n\trebase = false\n\
-[core]\n\tpager = cat\n\
-[credential]\n\thelper =\n";
-
-const ASKPASS: &str = r#"#!/bin/sh
-# helpsite askpass: shows git's prompt in the output stream as a terminal would (a typed
-# username echoed, a password not) and answers with the next of the snippet's answers.
-PATH=/usr/bin:/bin
-prompt="$1"
-if [ ! -s "$HELPSITE_ANSWERS" ]; then
-    printf '%s\n' "$prompt" >> "$HELPSITE_OUT"
-    echo "helpsite: no answer left for this prompt: add another answer=\"...\" to the fence" >&2
-    exit 1
-fi
-answer=$(head -n 1 "$HELPSITE_ANSWERS")
-tail -n +2 "$HELPSITE_ANSWERS" > "$HELPSITE_ANSWERS.rest"
-mv "$HELPSITE_ANSWERS.rest" "$HELPSITE_ANSWERS"
-case "$prompt" in
-    Username*) printf '%s%s\n' "$prompt" "$answer" >> "$HELPSITE_OUT" ;;
-    *) printf '%s\n' "$prompt" >> "$HELPSITE_OUT" ;;
-esac
-printf '%s\n' "$answer"
-"#;
-
-const NO_SSH: &str = r#"#!/bin/sh
-echo "ssh: disabled in the helpsite sandbox (only the mock remote over HTTPS is reachable)" >&2
-exit 255
-"#;
-
-/// The sandbox's system-wide ssh config (`/etc/ssh/ssh_config` inside): both Bitbucket names go
-/// through the relay to the mock. Nothing else changes: a first connection asks about the host
-/// key as on a reader's machine (a `tty` snippet answers `yes`; without a terminal ssh refuses
-/// with `Host key verification failed.`), and a reader's own ~/.ssh/config is read first.
-const SSH_CONFIG: &str = "\
-# helpsite sandbox: bitbucket.org and altssh.bitbucket.org are the mock remote.
-Host bitbucket.org altssh.bitbucket.org
-    ProxyCommand @RELAY@ @PORT@ %h %p
-";
-
-/// `bitbucket-add-ssh-key ACCOUNT [FILE]`: the sandbox's stand-in for "Personal settings → SSH
-/// keys → Add key" on bitbucket.org; sends the public-key line to the mock's control endpoint.
-const ADD_SSH_KEY: &str = r#"#!/bin/bash
-# bitbucket-add-ssh-key ACCOUNT [PUBLIC_KEY_FILE]: adds the key to ACCOUNT's SSH keys on the
-# helpsite mock of bitbucket.org (what Personal settings > SSH keys > Add key does there).
-export LC_ALL=C
-if [ $# -lt 1 ] || [ $# -gt 2 ]; then
-    echo "usage: bitbucket-add-ssh-key ACCOUNT [PUBLIC_KEY_FILE] (default ~/.ssh/id_ed25519.pub)" >&2
-    exit 2
-fi
-account=$1
-file=${2:-$HOME/.ssh/id_ed25519.pub}
-case "$account" in
-    *[!A-Za-z0-9_.-]* | "") echo "bitbucket-add-ssh-key: '$account' is not an account name" >&2; exit 2 ;;
-esac
-case "$file" in
-    *.pub) ;;
-    *) echo "bitbucket-add-ssh-key: $file is not a .pub file: add the public half, never the private key" >&2; exit 2 ;;
-esac
-key=$(< "$file") || exit 1
-exec 3<>/dev/tcp/127.0.0.1/@CONTROL@ || exit 1
-printf 'POST /ssh-keys/%s HTTP/1.1\r\nHost: bitbucket.org\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s' \
-    "$account" "${#key}" "$key" >&3
-IFS= read -r status <&3
-while IFS= read -r line <&3 && [ -n "${line%$'\r'}" ]; do :; done
-body=$(cat <&3)
-case "$status" in
-    "HTTP/1.1 201"*) printf '%s\n' "$body" ;;
-    *) printf 'bitbucket-add-ssh-key: %s\n' "$body" >&2; exit 1 ;;
-esac
-"#;
-
 impl Sandbox {
     /// Creates the directories, programs and environment.
-    pub fn new(network: &Network, options: &Options) -> io::Result<Sandbox> {
+    pub(crate) fn new(network: &Network, options: &Options) -> io::Result<Sandbox> {
         let dir = tempfile::Builder::new().prefix("helpsite-sbx-").tempdir()?;
         super::cleanup::add_dir(dir.path());
         let root = dir.path().canonicalize()?;
@@ -213,17 +142,17 @@ impl Sandbox {
     }
 
     /// Where the host half of the network bridge puts its unix sockets.
-    pub fn net_dir(&self) -> PathBuf {
+    pub(crate) fn net_dir(&self) -> PathBuf {
         self.harness.join("net")
     }
 
     /// The whole environment of the sandbox's shell (nothing else is inherited).
-    pub fn env(&self) -> &[(String, String)] {
+    pub(crate) fn env(&self) -> &[(String, String)] {
         &self.env
     }
 
     /// Looks a variable up in the sandbox environment.
-    pub fn var(&self, name: &str) -> Option<&str> {
+    pub(crate) fn var(&self, name: &str) -> Option<&str> {
         self.env
             .iter()
             .find(|(k, _)| k == name)
@@ -231,17 +160,18 @@ impl Sandbox {
     }
 
     /// The file the running command's stdout and stderr (and askpass prompts) go to.
-    pub fn out_file(&self) -> PathBuf {
+    pub(crate) fn out_file(&self) -> PathBuf {
         self.harness.join("out")
     }
 
     /// The file the askpass program takes its answers from, one a line.
-    pub fn answers_file(&self) -> PathBuf {
+    pub(crate) fn answers_file(&self) -> PathBuf {
         self.harness.join("answers")
     }
 
     /// The temporary directory itself (removed when the sandbox drops).
-    pub fn path(&self) -> &Path {
+    #[cfg(test)]
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -359,35 +289,9 @@ impl Drop for Sandbox {
     }
 }
 
-/// The relay, the system ssh config and `bitbucket-add-ssh-key` for a sandbox with SSH.
-fn write_ssh(programs: &Path, etc: &Path, link: SshLink) -> io::Result<()> {
-    let relay = programs.join("ssh-relay");
-    write_program(&relay, crate::remote::ssh::RELAY_SCRIPT)?;
-    let config = SSH_CONFIG
-        .replace("@RELAY@", &relay.to_string_lossy())
-        .replace("@PORT@", &link.port.to_string());
-    fs::write(etc.join("ssh_config"), config)?;
-    fs::create_dir_all(programs.join("bin"))?;
-    write_program(
-        &programs.join("bin/bitbucket-add-ssh-key"),
-        &ADD_SSH_KEY.replace("@CONTROL@", &link.control_port.to_string()),
-    )
-}
-
-fn write_program(path: &Path, text: &str) -> io::Result<()> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o755)
-        .open(path)?;
-    file.write_all(text.as_bytes())
-}
-
 /// Expands `$VAR` and `${VAR}` in an answer from the sandbox environment; an unknown variable
 /// is an error naming it (an empty answer would hide the mistake).
-pub fn expand(text: &str, sandbox: &Sandbox) -> Result<String, String> {
+pub(crate) fn expand(text: &str, sandbox: &Sandbox) -> Result<String, String> {
     let re = regex::Regex::new(r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))")
         .map_err(|e| e.to_string())?;
     let mut missing = None;

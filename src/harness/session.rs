@@ -17,78 +17,27 @@
 use std::{
     fs,
     io::{self, BufRead as _, BufReader, Write as _},
-    process::{Child, ChildStdin, Command, Stdio},
+    process::{Child, ChildStdin, Stdio},
     sync::mpsc::{self, Receiver, RecvTimeoutError},
     time::{Duration, Instant},
 };
 
-use super::sandbox::{Isolation, Sandbox};
+mod outcome;
+mod shell;
+
+use super::sandbox::Sandbox;
+pub(crate) use outcome::{Fault, Mode, Ran};
+use shell::shell_command;
 
 /// Output beyond this many bytes stops the command.
-pub const OUTPUT_CAP: u64 = 1 << 20;
-
-/// Why a command did not end on its own.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// Still running at the deadline; its process group was killed.
-    Timeout(Duration),
-    /// Printed more than [`OUTPUT_CAP`] bytes; its process group was killed.
-    OutputCap,
-    /// The shell itself exited (an `exit` in the snippet, or a crash) with this status.
-    ShellExited(Option<i32>),
-    /// The session was already dead: an earlier command killed or ended it.
-    Dead(String),
-}
-
-impl std::fmt::Display for Fault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Fault::Timeout(d) => write!(f, "timed out after {d:?}; its process group was killed"),
-            Fault::OutputCap => {
-                write!(
-                    f,
-                    "printed more than {} KiB; its process group was killed",
-                    OUTPUT_CAP / 1024
-                )
-            }
-            Fault::ShellExited(Some(code)) => write!(f, "the shell exited with status {code}"),
-            Fault::ShellExited(None) => write!(f, "the shell was killed by a signal"),
-            Fault::Dead(why) => write!(f, "the chain's shell is gone: {why}"),
-        }
-    }
-}
-
-/// What one command did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ran {
-    /// stdout and stderr interleaved, lossily decoded, capped.
-    pub output: String,
-    /// The exit status (for `ShellExited`, the shell's).
-    pub status: Option<i32>,
-    pub fault: Option<Fault>,
-}
-
-/// How a snippet's text runs in the session.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// As if typed at the prompt: evaluated in the session shell itself (`set -e` and `exit`
-    /// act on the session, as they would on a terminal).
-    Typed,
-    /// As a script: in a subshell, so `exit` and `set -e` end the script only; the working
-    /// directory, exported variables and functions are carried back into the session.
-    Script,
-    /// Typed at a terminal (`tty` snippets): run by a shell under a pseudo-terminal of this
-    /// size (see `pty`), which types the answers at the prompts; the working directory,
-    /// exported variables and functions go in and come back as for [`Mode::Script`].
-    Tty { cols: u16, rows: u16 },
-}
+pub(crate) const OUTPUT_CAP: u64 = 1 << 20;
 
 /// Helpers defined once in every session.
 const PRELUDE: &str = "__hs_return() { return \"$1\"; }\n\
     __hs_save() { { printf 'cd -- %q\\n' \"$PWD\"; export -p; declare -f; } >\"$HELPSITE_HARNESS/state\" 2>/dev/null; }\n";
 
 /// A live bash session in a sandbox.
-pub struct Session {
+pub(crate) struct Session {
     child: Child,
     stdin: Option<ChildStdin>,
     control: Receiver<String>,
@@ -104,7 +53,7 @@ pub struct Session {
 
 impl Session {
     /// Starts the shell in the sandbox's `work/` directory.
-    pub fn start(sandbox: &Sandbox, limits: super::bridge::Limits) -> io::Result<Session> {
+    pub(crate) fn start(sandbox: &Sandbox, limits: super::bridge::Limits) -> io::Result<Session> {
         let log = fs::File::create(sandbox.harness.join("shell.log"))?;
         let (mut cmd, bridge) = shell_command(sandbox, limits)?;
         cmd.env_clear()
@@ -142,14 +91,9 @@ impl Session {
         Ok(session)
     }
 
-    /// Whether an earlier command ended the shell; the reason if so.
-    pub fn dead(&self) -> Option<&str> {
-        self.dead.as_deref()
-    }
-
     /// Runs `script` in the shell (as `mode` says) until it ends or `deadline`.
     /// `askpass` decides whether git may prompt through the harness's askpass program.
-    pub fn run(
+    pub(crate) fn run(
         &mut self,
         script: &str,
         deadline: Instant,
@@ -278,7 +222,7 @@ impl Session {
     /// Kills the shell and everything it started, and reaps the shell. In namespaces, killing
     /// bwrap ends its pid namespace (die-with-parent), so `setsid` and double forks die too.
     /// Idempotent: see [`Session::reap`] for why nothing is signalled once the shell is reaped.
-    pub fn kill(&mut self) {
+    pub(crate) fn kill(&mut self) {
         self.stdin.take();
         self.reap();
     }
@@ -301,42 +245,6 @@ impl Session {
         self.reaped = Some(status);
         status
     }
-}
-
-/// The command that starts the shell: bwrap + init + bash, or bash in its own process group.
-fn shell_command(
-    sandbox: &Sandbox,
-    limits: super::bridge::Limits,
-) -> io::Result<(Command, Option<super::bridge::HostBridge>)> {
-    use std::os::unix::process::CommandExt as _;
-    let bash = super::programs::bash();
-    let shell = vec![
-        bash.display().to_string(),
-        "--noprofile".into(),
-        "--norc".into(),
-    ];
-    if sandbox.options.isolation == Isolation::EnvOnly {
-        let mut cmd = Command::new(&shell[0]);
-        cmd.arg0("bash").args(&shell[1..]).process_group(0);
-        return Ok((cmd, None));
-    }
-    let tools = super::jail::probe().map_err(io::Error::other)?;
-    let net = sandbox.net_dir();
-    let bridge = super::bridge::HostBridge::start(&net, &sandbox.ports)?;
-    let program = super::bridge::init_args(&net, limits, &sandbox.ports, &shell);
-    let mut init = vec![super::jail::INIT_PATH.to_string()];
-    init.extend(program);
-    let read_only = [sandbox.programs.clone(), sandbox.harness.join("etc"), net];
-    let layout = super::jail::Layout {
-        root: &sandbox.root,
-        read_only: &read_only,
-        etc: &sandbox.harness.join("etc"),
-        site: sandbox.options.site.as_deref(),
-        work: &sandbox.work,
-    };
-    let mut cmd = super::jail::command(tools, &layout, &init);
-    cmd.process_group(0);
-    Ok((cmd, Some(bridge)))
 }
 
 /// 128 random bits as hex, from the kernel.
@@ -365,7 +273,7 @@ impl Drop for Session {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::harness::sandbox::Network;
+    use crate::harness::sandbox::{Isolation, Network};
 
     fn session() -> (Sandbox, Session) {
         let options = crate::harness::sandbox::Options {

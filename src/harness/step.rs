@@ -14,7 +14,7 @@ use crate::snippets::{Snippet, SnippetKind, transcript::Command};
 
 /// What running one snippet found.
 #[derive(Debug, Clone, Default)]
-pub struct StepResult {
+pub(crate) struct StepResult {
     /// Why the snippet's own test fails, if it does.
     pub failure: Option<String>,
     /// Why a later snippet replaying this one should fail (a wrong exit status, a timeout).
@@ -37,7 +37,7 @@ pub struct Rewrite {
 }
 
 /// Everything a step needs from its chain.
-pub struct Live<'a> {
+pub(crate) struct Live<'a> {
     pub sandbox: &'a Sandbox,
     pub session: &'a mut Session,
     /// Turns the mock's loopback address back into the real host in output.
@@ -45,7 +45,7 @@ pub struct Live<'a> {
 }
 
 /// Runs `snippet` in the chain.
-pub fn run(snippet: &Snippet, live: &mut Live) -> StepResult {
+pub(crate) fn run(snippet: &Snippet, live: &mut Live) -> StepResult {
     let started = Instant::now();
     let deadline = started + snippet.timeout();
     let mut result = match prepare_answers(snippet, live.sandbox) {

@@ -42,7 +42,7 @@ pub struct SnippetResult {
 
 impl SnippetResult {
     /// The report's line for `snippet`, whose result this is.
-    pub fn entry(&self, snippet: &Snippet) -> Entry {
+    pub(crate) fn entry(&self, snippet: &Snippet) -> Entry {
         Entry {
             name: snippet.test_name.clone(),
             file: snippet.file.to_string_lossy().replace('\\', "/"),
@@ -95,7 +95,7 @@ impl Suite {
     /// The snippets of `rendered` (the pages of `corpus`, drafts left out), chained, each
     /// chain's mock remote started from `scenario` and its page's `[snippets]` settings. Duplicate
     /// test names are errors here.
-    pub fn new(
+    pub(crate) fn new(
         corpus: &Corpus,
         rendered: &[RenderedPage],
         scenario: Scenario,
@@ -150,7 +150,7 @@ impl Suite {
     }
 
     /// Runs (or looks up) snippet `index`'s verdict.
-    pub fn run(&self, index: usize) -> SnippetResult {
+    pub(crate) fn run(&self, index: usize) -> SnippetResult {
         let snippet = &self.snippets[index];
         let Some((c, pos)) = self.place[index] else {
             let reason = match &snippet.kind {
@@ -277,18 +277,18 @@ impl Suite {
     }
 
     /// Runs the chains without namespaces (`--no-sandbox`): only the environment is reset.
-    pub fn set_isolation(&mut self, isolation: Isolation) {
+    pub(crate) fn set_isolation(&mut self, isolation: Isolation) {
         self.options.isolation = isolation;
     }
 
     /// Whether chains run in namespaces.
-    pub fn isolation(&self) -> Isolation {
+    pub(crate) fn isolation(&self) -> Isolation {
         self.options.isolation
     }
 
     /// When namespaces are asked for, checks once that they can be made here: the error names
     /// the cause and the setting to change (`helpsite test` exits 2 with it).
-    pub fn check_isolation(&self) -> anyhow::Result<()> {
+    pub(crate) fn check_isolation(&self) -> anyhow::Result<()> {
         if self.options.isolation == Isolation::Namespaces {
             super::jail::probe()?;
         }
@@ -297,19 +297,19 @@ impl Suite {
 
     /// The snippets in an order that lets parallel runners work on different chains: the first
     /// snippet of every chain, then the second of every chain, … (ignored snippets first).
-    pub fn parallel_order(&self) -> Vec<usize> {
+    pub(crate) fn parallel_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.snippets.len()).collect();
         order.sort_by_key(|&i| self.place[i].map(|(chain, pos)| (pos, chain)));
         order
     }
 
     /// The chain snippet `index` belongs to (`None` for ignored snippets).
-    pub fn chain_of(&self, index: usize) -> Option<usize> {
+    pub(crate) fn chain_of(&self, index: usize) -> Option<usize> {
         self.place[index].map(|(chain, _)| chain)
     }
 
     /// The scenario the chains' mock remotes start from.
-    pub fn scenario(&self) -> &Scenario {
+    pub(crate) fn scenario(&self) -> &Scenario {
         &self.link.scenario
     }
 

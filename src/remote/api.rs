@@ -18,7 +18,7 @@ use super::profile::Profile;
 use super::scenario::{Scenario, now_utc};
 
 /// Whether `req` is for the profile's API host (Host header in a tunnel, or an absolute URI).
-pub fn is_api_request(profile: Profile, req: &Request<Incoming>) -> bool {
+pub(crate) fn is_api_request(profile: Profile, req: &Request<Incoming>) -> bool {
     let Some(api) = profile.texts().api_host else {
         return false;
     };
@@ -30,7 +30,7 @@ pub fn is_api_request(profile: Profile, req: &Request<Incoming>) -> bool {
 }
 
 /// Serves one API request; returns the response and the log tag.
-pub fn respond(
+pub(crate) fn respond(
     st: &State,
     profile: Profile,
     req: &Request<Incoming>,

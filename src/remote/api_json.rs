@@ -9,7 +9,7 @@ use sha2::{Digest as _, Sha256};
 use super::scenario::{Account, Repository};
 
 /// `{xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx}` from `seed`.
-pub fn uuid(seed: &str) -> String {
+pub(crate) fn uuid(seed: &str) -> String {
     let h = hex(&Sha256::digest(seed.as_bytes()));
     format!(
         "{{{}-{}-{}-{}-{}}}",
@@ -36,7 +36,7 @@ fn href(url: String) -> Value {
 }
 
 /// `GET /2.0/user` (and the `owner` of repositories).
-pub fn user(acc: &Account) -> Value {
+pub(crate) fn user(acc: &Account) -> Value {
     let uuid = uuid(&format!("user:{}", acc.username));
     let display = acc.display_name.as_deref().unwrap_or(&acc.username);
     json!({
@@ -57,7 +57,7 @@ pub fn user(acc: &Account) -> Value {
 }
 
 /// A workspace by its slug.
-pub fn workspace(slug: &str) -> Value {
+pub(crate) fn workspace(slug: &str) -> Value {
     json!({
         "type": "workspace",
         "slug": slug,
@@ -72,7 +72,7 @@ pub fn workspace(slug: &str) -> Value {
 }
 
 /// `GET /2.0/repositories/{workspace}/{slug}`.
-pub fn repository(repo: &Repository) -> Value {
+pub(crate) fn repository(repo: &Repository) -> Value {
     let (ws, slug) = repo.path.split_once('/').unwrap_or(("", &repo.path));
     let path = &repo.path;
     json!({
@@ -97,12 +97,12 @@ pub fn repository(repo: &Repository) -> Value {
 }
 
 /// The paged wrapper of list endpoints; everything fits on the first page.
-pub fn page(values: Vec<Value>) -> Value {
+pub(crate) fn page(values: Vec<Value>) -> Value {
     json!({ "pagelen": 10, "page": 1, "size": values.len(), "values": values })
 }
 
 /// The API's error document; `scopes` = (granted, required).
-pub fn error(message: &str, scopes: Option<&(Vec<String>, Vec<String>)>) -> Value {
+pub(crate) fn error(message: &str, scopes: Option<&(Vec<String>, Vec<String>)>) -> Value {
     let mut err = json!({ "message": message });
     if let Some((granted, required)) = scopes {
         err["detail"] = json!({ "granted": granted, "required": required });

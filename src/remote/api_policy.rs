@@ -13,7 +13,7 @@ use super::scenario::{Account, Credential, CredentialKind, Scenario};
 
 /// What the client sent in `Authorization`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiAuth<'a> {
+pub(crate) enum ApiAuth<'a> {
     None,
     Basic(&'a str, &'a str),
     Bearer(&'a str),
@@ -21,7 +21,7 @@ pub enum ApiAuth<'a> {
 
 /// The endpoints modelled, with their path parameters.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Endpoint<'a> {
+pub(crate) enum Endpoint<'a> {
     /// `GET /2.0/user`.
     User,
     /// `GET /2.0/workspaces`.
@@ -36,7 +36,7 @@ pub enum Endpoint<'a> {
 
 impl Endpoint<'_> {
     /// The scope a token needs (Sourcetree's list in facts §6.3 names these three).
-    pub fn scope(self) -> &'static str {
+    pub(crate) fn scope(self) -> &'static str {
         match self {
             Endpoint::User => "read:user:bitbucket",
             Endpoint::Workspaces | Endpoint::Workspace(_) => "read:workspace:bitbucket",
@@ -48,7 +48,7 @@ impl Endpoint<'_> {
 /// Who is calling, once authenticated: an account (password, app password or API token) and
 /// the token whose scopes limit the call (API token, or an access token without an account).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Caller<'s> {
+pub(crate) struct Caller<'s> {
     pub account: Option<&'s Account>,
     pub token: Option<&'s Credential>,
 }
@@ -64,14 +64,14 @@ impl<'s> Caller<'s> {
 
 /// The policy's answer.
 #[derive(Debug, Clone, PartialEq)]
-pub enum ApiDecision<'s> {
+pub(crate) enum ApiDecision<'s> {
     Allow(Caller<'s>),
     Refuse(ApiRefusal),
 }
 
 /// A refusal, ready to render. `reason` is the request log's tag.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiRefusal {
+pub(crate) struct ApiRefusal {
     pub status: u16,
     pub body: ApiBody,
     /// Send `WWW-Authenticate: Basic realm="Bitbucket.org HTTP"` (facts §4, [V-doc] KB).
@@ -81,7 +81,7 @@ pub struct ApiRefusal {
 
 /// A refusal's body.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ApiBody {
+pub(crate) enum ApiBody {
     /// `{"type":"error","error":{"message":…,"detail":{"granted":[…],"required":[…]}}}`.
     Error {
         message: String,
@@ -104,10 +104,10 @@ const API_PASSWORD: &[&str] = &[
 
 /// [I] The API's body for an unknown or wrong secret was not collected.
 const UNAUTHORIZED: &str = "Unauthorized";
-pub const SCOPES: &str = "Your credentials lack one or more required privilege scopes.";
+pub(crate) const SCOPES: &str = "Your credentials lack one or more required privilege scopes.";
 
 /// Decides one API request.
-pub fn decide<'s>(
+pub(crate) fn decide<'s>(
     s: &'s Scenario,
     t: &HostTexts,
     at: DateTime,
@@ -286,7 +286,7 @@ fn missing_scope(caller: Caller, endpoint: Endpoint) -> Option<ApiRefusal> {
 }
 
 /// Whether the caller may see `workspace/slug`: a member, or an access token that reaches it.
-pub fn visible(s: &Scenario, caller: Caller, path: &str) -> bool {
+pub(crate) fn visible(s: &Scenario, caller: Caller, path: &str) -> bool {
     let Some(repo) = s.repository(path) else {
         return false;
     };
@@ -300,7 +300,7 @@ pub fn visible(s: &Scenario, caller: Caller, path: &str) -> bool {
 }
 
 /// Whether the caller belongs to workspace `ws`: it owns it or sees a repository in it [I].
-pub fn in_workspace(s: &Scenario, caller: Caller, ws: &str) -> bool {
+pub(crate) fn in_workspace(s: &Scenario, caller: Caller, ws: &str) -> bool {
     let owns = caller.account.is_some_and(|a| a.username == ws);
     owns || s.repositories.iter().any(|r| {
         r.path.split_once('/').is_some_and(|(w, _)| w == ws) && visible(s, caller, &r.path)

@@ -12,33 +12,37 @@
 //! bytes. At most [`MAX_BACKENDS`] of one remote run at once (503 beyond). The caller learns each request's
 //! real end ([`Ended`]) when its response body finishes, for the request log.
 
+mod feed;
+mod head;
+
 use std::io;
 use std::path::PathBuf;
 use std::process::Stdio;
 
 use bytes::{Bytes, BytesMut};
 use http_body_util::{BodyExt as _, StreamBody, combinators::BoxBody};
+use hyper::Response;
 use hyper::body::{Frame, Incoming};
-use hyper::{Response, StatusCode};
-use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-use tokio::process::{Child, ChildStdin, ChildStdout};
+use tokio::io::AsyncReadExt as _;
+use tokio::process::{Child, ChildStdout};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore, watch};
 
-/// Response bodies of the mock.
-pub type Body = BoxBody<Bytes, io::Error>;
+pub(crate) use feed::BodyLimits;
+use feed::{Abort, aborted, feed, settled};
+use head::{parse_head, read_head};
 
-/// Largest CGI header block accepted from http-backend.
-const MAX_CGI_HEAD: usize = 64 * 1024;
+/// Response bodies of the mock.
+pub(crate) type Body = BoxBody<Bytes, io::Error>;
 
 /// Most backends running at once in this process; more requests get 503.
-pub const MAX_BACKENDS: usize = 64;
+pub(crate) const MAX_BACKENDS: usize = 64;
 
 /// A request body that sends nothing for this long is abandoned.
-pub const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const BODY_IDLE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// How a request served by a backend really ended (known once its response body is done).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ended {
+pub(crate) enum Ended {
     /// The whole response was sent.
     Complete,
     /// The client went away or stalled; the backend was killed.
@@ -48,11 +52,11 @@ pub enum Ended {
 }
 
 /// Told once how a request ended.
-pub type OnEnd = Box<dyn FnOnce(Ended) + Send + Sync>;
+pub(crate) type OnEnd = Box<dyn FnOnce(Ended) + Send + Sync>;
 
 /// What http-backend needs to know about one request.
 #[derive(Debug, Clone)]
-pub struct CgiRequest {
+pub(crate) struct CgiRequest {
     pub root: PathBuf,
     /// `/workspace/repo.git/info/refs` and the like.
     pub path_info: String,
@@ -67,7 +71,7 @@ pub struct CgiRequest {
 
 /// Why the bridge gave up.
 #[derive(Debug, thiserror::Error)]
-pub enum CgiError {
+pub(crate) enum CgiError {
     #[error("request body larger than {0} bytes")]
     TooLarge(u64),
     #[error("client went away mid-request")]
@@ -123,23 +127,9 @@ fn push_repo(req: &CgiRequest) -> Option<PathBuf> {
     Some(req.root.join(rel.trim_start_matches('/')))
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Abort {
-    No,
-    ClientGone,
-    TooLarge,
-}
-
-/// What a request body may do: at most `bytes` (decompressed), at most `idle` without a byte.
-#[derive(Debug, Clone, Copy)]
-pub struct BodyLimits {
-    pub bytes: u64,
-    pub idle: std::time::Duration,
-}
-
 /// Runs http-backend for `req`, feeding it `body` (within `limits`); `on_end` learns how the
 /// response really ended.
-pub async fn run(
+pub(crate) async fn run(
     req: CgiRequest,
     body: Incoming,
     limits: BodyLimits,
@@ -241,149 +231,8 @@ fn command(req: &CgiRequest, gzip: bool) -> tokio::process::Command {
     cmd
 }
 
-/// Copies the request body (decompressed when `gzip`) into the child's stdin; closes it at EOF.
-/// A client that errors or sends nothing for `limits.idle` is gone.
-async fn feed(
-    mut body: Incoming,
-    stdin: Option<ChildStdin>,
-    limits: BodyLimits,
-    gzip: bool,
-    abort: watch::Sender<Abort>,
-) {
-    let Some(mut stdin) = stdin else { return };
-    let mut inflate = gzip.then(|| flate2::write::GzDecoder::new(Vec::new()));
-    let mut total = 0u64;
-    loop {
-        let frame = match tokio::time::timeout(limits.idle, body.frame()).await {
-            Ok(Some(Ok(frame))) => frame,
-            Ok(None) => break,
-            Ok(Some(Err(_))) | Err(_) => {
-                let _ = abort.send(Abort::ClientGone);
-                return;
-            }
-        };
-        let Ok(data) = frame.into_data() else {
-            continue;
-        };
-        let data = match inflate.as_mut().map(|d| inflate_chunk(d, &data)) {
-            None => data,
-            Some(Ok(plain)) => plain,
-            Some(Err(_)) => return, // corrupt gzip: stdin closes early, the backend says so
-        };
-        total += data.len() as u64;
-        if total > limits.bytes {
-            let _ = abort.send(Abort::TooLarge);
-            return;
-        }
-        if stdin.write_all(&data).await.is_err() {
-            return; // the child stopped reading; its answer says why
-        }
-    }
-    if let Some(rest) = inflate.map(|d| d.finish()) {
-        match rest {
-            Ok(rest) if total + rest.len() as u64 <= limits.bytes => {
-                let _ = stdin.write_all(&rest).await;
-            }
-            Ok(_) => {
-                let _ = abort.send(Abort::TooLarge);
-                return;
-            }
-            Err(_) => return,
-        }
-    }
-    let _ = stdin.shutdown().await;
-}
-
-/// Decompresses one chunk of a gzip body; returns what came out of it so far.
-fn inflate_chunk(
-    decoder: &mut flate2::write::GzDecoder<Vec<u8>>,
-    chunk: &[u8],
-) -> io::Result<Bytes> {
-    use std::io::Write as _;
-    decoder.write_all(chunk)?;
-    decoder.flush()?;
-    Ok(Bytes::from(std::mem::take(decoder.get_mut())))
-}
-
 /// How long a backend's answer waits for the rest of the request body to be fed.
 const HEAD_HOLD: std::time::Duration = std::time::Duration::from_secs(2);
-
-/// Resolves when the feeder ends: with the abort it signalled, or `None` when it finished.
-async fn settled(mut rx: watch::Receiver<Abort>) -> Option<Abort> {
-    loop {
-        let now = *rx.borrow_and_update();
-        if now != Abort::No {
-            return Some(now);
-        }
-        if rx.changed().await.is_err() {
-            return None;
-        }
-    }
-}
-
-/// Resolves when the feeder signals an abort; never, if it finished normally.
-async fn aborted(mut rx: watch::Receiver<Abort>) -> Abort {
-    loop {
-        let now = *rx.borrow_and_update();
-        if now != Abort::No {
-            return now;
-        }
-        if rx.changed().await.is_err() {
-            return std::future::pending().await;
-        }
-    }
-}
-
-/// Reads stdout up to and including the blank line ending the CGI headers.
-async fn read_head(stdout: &mut ChildStdout) -> Result<BytesMut, CgiError> {
-    let mut buf = BytesMut::with_capacity(8192);
-    loop {
-        let mut headers = [httparse::EMPTY_HEADER; MAX_CGI_HEADERS];
-        match httparse::parse_headers(&buf, &mut headers) {
-            Ok(httparse::Status::Complete(_)) => return Ok(buf),
-            Ok(httparse::Status::Partial) => {}
-            Err(_) => return Err(CgiError::BadHead),
-        }
-        if buf.len() > MAX_CGI_HEAD || stdout.read_buf(&mut buf).await? == 0 {
-            return Err(CgiError::BadHead);
-        }
-    }
-}
-
-/// Most header lines a CGI head may have (http-backend sends about five).
-const MAX_CGI_HEADERS: usize = 64;
-
-/// Splits the CGI header block (parsed by httparse; CRLF or bare LF line ends) into a response
-/// (the `Status:` header's code, else 200; the other headers) and the body bytes after it.
-fn parse_head(mut buf: BytesMut) -> Result<(Response<Body>, Bytes), CgiError> {
-    let mut headers = [httparse::EMPTY_HEADER; MAX_CGI_HEADERS];
-    let (len, parsed) = match httparse::parse_headers(&buf, &mut headers) {
-        Ok(httparse::Status::Complete(done)) => done,
-        _ => return Err(CgiError::BadHead),
-    };
-    let mut response = Response::new(http_body_util::Empty::new().map_err(|n| match n {}).boxed());
-    for header in parsed.iter() {
-        let value = std::str::from_utf8(header.value)
-            .map_err(|_| CgiError::BadHead)?
-            .trim();
-        if header.name.eq_ignore_ascii_case("status") {
-            let code = value
-                .split_whitespace()
-                .next()
-                .and_then(|c| c.parse::<u16>().ok());
-            *response.status_mut() = code
-                .and_then(|c| StatusCode::from_u16(c).ok())
-                .ok_or(CgiError::BadHead)?;
-        } else if let (Ok(n), Ok(v)) = (
-            hyper::header::HeaderName::from_bytes(header.name.as_bytes()),
-            hyper::header::HeaderValue::from_str(value),
-        ) {
-            response.headers_mut().append(n, v);
-        }
-    }
-    let rest = buf.split_off(len).freeze();
-    Ok((response, rest))
-}
 
 struct Out {
     stdout: ChildStdout,
@@ -438,30 +287,5 @@ async fn next_frame(state: Option<Out>) -> Step {
             Ok(_) => Some((Ok(Frame::data(buf.freeze())), Some(out))),
             Err(e) => Some((Err(e), None)),
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_anywhere_in_the_head() {
-        let head = BytesMut::from(
-            &b"Expires: x\r\nStatus: 403 Forbidden\r\nPragma: no-cache\r\n\r\nbody"[..],
-        );
-        let (resp, rest) = parse_head(head).unwrap();
-        assert_eq!(resp.status(), 403);
-        assert_eq!(resp.headers()["pragma"], "no-cache");
-        assert_eq!(&rest[..], b"body");
-    }
-
-    #[test]
-    fn no_status_means_200_and_lf_only_heads_parse() {
-        let (resp, rest) =
-            parse_head(BytesMut::from(&b"Content-Type: text/plain\n\nhi"[..])).unwrap();
-        assert_eq!(resp.status(), 200);
-        assert_eq!(&rest[..], b"hi");
-        assert!(parse_head(BytesMut::from(&b"garbage\r\n\r\n"[..])).is_err());
     }
 }

@@ -23,7 +23,7 @@ use super::scenario::{Limits, Repository, Scenario};
 const INCLUDE: &str = "[include]\n\tpath = helpsite.config\n";
 
 /// Writes the hook and the limits config into every repository of the scenario.
-pub fn install(root: &Path, scenario: &Scenario) -> anyhow::Result<()> {
+pub(crate) fn install(root: &Path, scenario: &Scenario) -> anyhow::Result<()> {
     for repo in &scenario.repositories {
         let dir = repo_dir(root, &repo.path);
         write_repo(&dir, repo, &scenario.limits)
@@ -48,7 +48,7 @@ fn write_repo(dir: &Path, repo: &Repository, limits: &Limits) -> std::io::Result
 }
 
 /// `100 MB`, `4 GB`, `1.5 MB`, `2000 bytes`: decimal units, as Bitbucket writes them.
-pub fn human(bytes: u64) -> String {
+pub(crate) fn human(bytes: u64) -> String {
     let units = [(1_000_000_000, "GB"), (1_000_000, "MB"), (1_000, "KB")];
     for (size, unit) in units {
         if bytes >= size {

@@ -31,7 +31,11 @@ struct Target {
 }
 
 /// Serves one request for `profile` and records it in the log.
-pub async fn handle(st: Arc<State>, profile: Profile, req: Request<Incoming>) -> Response<Body> {
+pub(crate) async fn handle(
+    st: Arc<State>,
+    profile: Profile,
+    req: Request<Incoming>,
+) -> Response<Body> {
     let method = req.method().to_string();
     let path = req
         .uri()
@@ -268,7 +272,7 @@ fn refused(r: &Refusal) -> Response<Body> {
 }
 
 /// A `text/plain` response.
-pub fn plain(status: StatusCode, text: &str) -> Response<Body> {
+pub(crate) fn plain(status: StatusCode, text: &str) -> Response<Body> {
     let mut response = Response::new(full(text));
     *response.status_mut() = status;
     response.headers_mut().insert(
@@ -279,7 +283,7 @@ pub fn plain(status: StatusCode, text: &str) -> Response<Body> {
 }
 
 /// A complete body.
-pub fn full(text: &str) -> Body {
+pub(crate) fn full(text: &str) -> Body {
     Full::new(Bytes::from(text.to_string()))
         .map_err(|n| match n {})
         .boxed()

@@ -17,7 +17,7 @@ use tokio::time::Instant;
 
 /// When bytes last moved through the [`Watched`] streams that share it.
 #[derive(Debug, Clone)]
-pub struct Activity {
+pub(crate) struct Activity {
     base: Instant,
     /// Milliseconds after `base`.
     last: Arc<AtomicU64>,
@@ -25,7 +25,7 @@ pub struct Activity {
 
 impl Activity {
     /// Counts from now.
-    pub fn new() -> Activity {
+    pub(crate) fn new() -> Activity {
         Activity {
             base: Instant::now(),
             last: Arc::new(AtomicU64::new(0)),
@@ -43,7 +43,7 @@ impl Activity {
     }
 
     /// Resolves once nothing has moved for `limit`.
-    pub async fn expired(&self, limit: Duration) {
+    pub(crate) async fn expired(&self, limit: Duration) {
         loop {
             let idle = self.idle_for();
             if idle >= limit {
@@ -55,13 +55,13 @@ impl Activity {
 }
 
 /// A stream whose traffic is noted in an [`Activity`].
-pub struct Watched<S> {
+pub(crate) struct Watched<S> {
     inner: S,
     activity: Activity,
 }
 
 impl<S> Watched<S> {
-    pub fn new(inner: S, activity: Activity) -> Watched<S> {
+    pub(crate) fn new(inner: S, activity: Activity) -> Watched<S> {
         Watched { inner, activity }
     }
 }

@@ -34,14 +34,14 @@ const LFS_JSON: &str = "application/vnd.git-lfs+json";
 
 /// One routed LFS request.
 #[derive(Debug, PartialEq, Eq)]
-pub enum LfsTarget {
+pub(crate) enum LfsTarget {
     Batch { repo: String },
     Object { repo: String, oid: String, op: Op },
     LocksVerify { repo: String },
 }
 
 /// Routes `/{ws}/{repo}.git/info/lfs/…`; `None` for any other path.
-pub fn route(method: &Method, path: &str) -> Option<LfsTarget> {
+pub(crate) fn route(method: &Method, path: &str) -> Option<LfsTarget> {
     let mut parts = path.strip_prefix('/')?.splitn(3, '/');
     let (ws, name, rest) = (parts.next()?, parts.next()?, parts.next()?);
     let rest = rest.strip_prefix("info/lfs/")?;
@@ -88,7 +88,7 @@ struct Pointer {
 }
 
 /// Serves one LFS request; returns the response and the log tag.
-pub async fn respond(
+pub(crate) async fn respond(
     st: &State,
     profile: Profile,
     req: Request<Incoming>,

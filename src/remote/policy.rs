@@ -12,7 +12,7 @@ use super::scenario::{Credential, CredentialKind, Role, Scenario};
 
 /// What the client asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Op {
+pub(crate) enum Op {
     /// clone / fetch / ls-remote (`git-upload-pack`).
     Read,
     /// push (`git-receive-pack`).
@@ -21,7 +21,7 @@ pub enum Op {
 
 /// One request as the policy sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct AuthRequest<'a> {
+pub(crate) struct AuthRequest<'a> {
     /// `workspace/repo`, without `.git`.
     pub repo: &'a str,
     pub op: Op,
@@ -31,7 +31,7 @@ pub struct AuthRequest<'a> {
 
 /// The policy's answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Pass to `git http-backend` with this `REMOTE_USER`.
     Allow {
         user: String,
@@ -42,7 +42,7 @@ pub enum Decision {
 /// A refusal, ready to render: status, `text/plain` body lines, and the realm for
 /// `WWW-Authenticate` on a 401. `reason` is a short tag for the request log.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     pub status: u16,
     pub lines: Vec<String>,
     pub realm: Option<&'static str>,
@@ -51,7 +51,8 @@ pub struct Refusal {
 
 impl Decision {
     /// A short tag for the request log: `allow` or the refusal's reason.
-    pub fn tag(&self) -> &'static str {
+    #[cfg(test)]
+    pub(crate) fn tag(&self) -> &'static str {
         match self {
             Decision::Allow { .. } => "allow",
             Decision::Refuse(r) => r.reason,
@@ -72,7 +73,7 @@ struct Principal<'s> {
 }
 
 /// Decides one request.
-pub fn decide(s: &Scenario, profile: Profile, at: DateTime, req: &AuthRequest) -> Decision {
+pub(crate) fn decide(s: &Scenario, profile: Profile, at: DateTime, req: &AuthRequest) -> Decision {
     let t = profile.texts();
     let refuse = |reply: Reply, reason, user: &str| {
         Decision::Refuse(render(t, reply, reason, req.repo, user))
@@ -169,7 +170,7 @@ fn app_password<'s>(
 
 /// Whether credentials of `kind` existed on the host at `at`: before that a secret of the kind
 /// is unknown, the same answer as a wrong one. (Access tokens: no start date modelled.)
-pub fn existed(t: &HostTexts, kind: CredentialKind, at: DateTime) -> bool {
+pub(crate) fn existed(t: &HostTexts, kind: CredentialKind, at: DateTime) -> bool {
     match kind {
         CredentialKind::ApiToken => t.api_tokens_from.is_none_or(|from| at.date() >= from),
         CredentialKind::AppPassword => t
@@ -252,7 +253,7 @@ fn authorize(s: &Scenario, t: &HostTexts, p: &Principal, req: &AuthRequest) -> D
 
 /// Whose SSH key authenticated the connection (the SSH layer matches keys; the policy decides).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum KeyOwner<'a> {
+pub(crate) enum KeyOwner<'a> {
     /// A key in an account's SSH keys: the account's membership counts.
     Account(&'a str),
     /// A repository's access key (`workspace/repo`): read-only, that repository only.
@@ -261,7 +262,7 @@ pub enum KeyOwner<'a> {
 
 /// One git command over SSH as the policy sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct SshRequest<'a> {
+pub(crate) struct SshRequest<'a> {
     /// `workspace/repo`, without `.git`.
     pub repo: &'a str,
     pub op: Op,
@@ -271,7 +272,7 @@ pub struct SshRequest<'a> {
 /// Decides one git command over SSH with the same authorisation as HTTPS (repository,
 /// membership, repository flags, write permission). The refusal's `reason` is what the SSH layer
 /// renders (its lines are the HTTPS texts); a push with an access key is `read-only-key`.
-pub fn decide_ssh(s: &Scenario, profile: Profile, req: &SshRequest) -> Decision {
+pub(crate) fn decide_ssh(s: &Scenario, profile: Profile, req: &SshRequest) -> Decision {
     let (name, account, key_repo) = match req.key {
         KeyOwner::Account(user) => (user.to_string(), Some(user), None),
         KeyOwner::AccessKey(repo) => (format!("access-key:{repo}"), None, Some(repo)),

@@ -10,22 +10,26 @@ use serde::Deserialize;
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum Profile {
+    /// Bitbucket Cloud (`bitbucket.org`).
     #[default]
     Bitbucket,
+    /// GitHub (`github.com`).
     Github,
+    /// GitLab (`gitlab.com`).
     Gitlab,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 3] = [Profile::Bitbucket, Profile::Github, Profile::Gitlab];
+    /// Every profile the mock can play.
+    pub(crate) const ALL: [Profile; 3] = [Profile::Bitbucket, Profile::Github, Profile::Gitlab];
 
     /// The public host name (`bitbucket.org`).
-    pub fn host(self) -> &'static str {
+    pub(crate) fn host(self) -> &'static str {
         self.texts().host
     }
 
     /// The profile whose host (or REST API host) is `host`.
-    pub fn for_host(host: &str) -> Option<Profile> {
+    pub(crate) fn for_host(host: &str) -> Option<Profile> {
         Profile::ALL.into_iter().find(|p| {
             let t = p.texts();
             t.host.eq_ignore_ascii_case(host)
@@ -34,13 +38,14 @@ impl Profile {
     }
 
     /// Every host name served through CONNECT (the TLS certificate names them all).
-    pub fn all_hosts() -> Vec<&'static str> {
+    pub(crate) fn all_hosts() -> Vec<&'static str> {
         let git = Profile::ALL.iter().map(|p| p.host());
         let api = Profile::ALL.iter().filter_map(|p| p.texts().api_host);
         git.chain(api).collect()
     }
 
-    pub fn texts(self) -> &'static HostTexts {
+    /// The host's own wording: its error messages and prompts, as its clients show them.
+    pub(crate) fn texts(self) -> &'static HostTexts {
         match self {
             Profile::Bitbucket => &BITBUCKET,
             Profile::Github => &GITHUB,
@@ -75,14 +80,14 @@ impl std::fmt::Display for Profile {
 
 /// A refusal: status and body lines. `{repo}` and `{user}` in a line are filled in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Reply {
+pub(crate) struct Reply {
     pub status: u16,
     pub lines: &'static [&'static str],
 }
 
 /// Everything that differs between hosts.
 #[derive(Debug)]
-pub struct HostTexts {
+pub(crate) struct HostTexts {
     pub host: &'static str,
     /// The REST API's host (`api.bitbucket.org`), answered by `api.rs`; `None`: not modelled.
     pub api_host: Option<&'static str>,
@@ -119,7 +124,7 @@ pub struct HostTexts {
 
 /// Bitbucket's app-password timeline.
 #[derive(Debug)]
-pub struct AppPasswordEra {
+pub(crate) struct AppPasswordEra {
     /// Introduced: before this day an app password is unknown.
     pub introduced: Date,
     /// Brownouts start: from here, requests in a window fail with `gone`.

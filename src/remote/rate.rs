@@ -9,18 +9,18 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-pub const TEXT: &str = "Rate limit for this resource has been exceeded";
+pub(crate) const TEXT: &str = "Rate limit for this resource has been exceeded";
 const WINDOW: Duration = Duration::from_secs(3600);
 
 /// Counters per user; `limit = None` lets everything through.
 #[derive(Debug, Default)]
-pub struct RateLimiter {
+pub(crate) struct RateLimiter {
     limit: Option<u32>,
     seen: Mutex<HashMap<String, (Instant, u32)>>,
 }
 
 impl RateLimiter {
-    pub fn new(limit: Option<u32>) -> Self {
+    pub(crate) fn new(limit: Option<u32>) -> Self {
         RateLimiter {
             limit,
             seen: Mutex::new(HashMap::new()),
@@ -28,7 +28,7 @@ impl RateLimiter {
     }
 
     /// Counts one request of `user` (`None`: anonymous); false once it is over the limit.
-    pub fn allow(&self, user: Option<&str>) -> bool {
+    pub(crate) fn allow(&self, user: Option<&str>) -> bool {
         self.allow_at(user, Instant::now())
     }
 

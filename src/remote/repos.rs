@@ -18,12 +18,12 @@ use super::scenario::{Content, Repository, Scenario};
 type Id = [u8; 20];
 
 /// The directory of `workspace/repo` under `root`.
-pub fn repo_dir(root: &Path, path: &str) -> PathBuf {
+pub(crate) fn repo_dir(root: &Path, path: &str) -> PathBuf {
     root.join(format!("{path}.git"))
 }
 
 /// Creates every repository of the scenario that does not exist yet (in parallel).
-pub fn create_all(root: &Path, scenario: &Scenario) -> anyhow::Result<()> {
+pub(crate) fn create_all(root: &Path, scenario: &Scenario) -> anyhow::Result<()> {
     std::thread::scope(|scope| {
         let jobs: Vec<_> = scenario
             .repositories

@@ -5,13 +5,17 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::str::FromStr;
 
 use anyhow::Context as _;
-use jiff::civil::{Date, DateTime, Time};
+use jiff::civil::Date;
 use serde::{Deserialize, Deserializer};
 
 use super::profile::Profile;
+
+mod as_of;
+
+pub use as_of::AsOf;
+pub(crate) use as_of::now_utc;
 
 const DEFAULT_TOML: &str = include_str!("default_scenario.toml");
 
@@ -25,10 +29,13 @@ pub struct Scenario {
     /// The simulated date (and optionally UTC time); `None` = now.
     #[serde(default)]
     pub as_of: Option<AsOf>,
+    /// The user accounts on the host.
     #[serde(default)]
     pub accounts: Vec<Account>,
+    /// The tokens and app passwords.
     #[serde(default)]
     pub credentials: Vec<Credential>,
+    /// The repositories, with their members and content.
     #[serde(default)]
     pub repositories: Vec<Repository>,
     /// The made-up seed the SSH host key is derived from (default: one fixed seed), so the
@@ -70,7 +77,9 @@ impl Default for Limits {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Account {
+    /// The account name (in URLs and as the Git username).
     pub username: String,
+    /// The account's email address (the Atlassian login).
     pub email: Option<String>,
     /// The name the REST API shows (`display_name`); default: the username.
     #[serde(default)]
@@ -88,8 +97,11 @@ pub struct Account {
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum CredentialKind {
+    /// An Atlassian API token (with scopes).
     ApiToken,
+    /// A Bitbucket app password (being retired).
     AppPassword,
+    /// A repository or workspace access token (used with the username `x-token-auth`).
     AccessToken,
 }
 
@@ -97,14 +109,19 @@ pub enum CredentialKind {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Credential {
+    /// What kind of secret it is.
     pub kind: CredentialKind,
     /// The account (api_token, app_password), or `workspace/repo` / `workspace` (access_token).
     pub owner: String,
+    /// The made-up secret itself, as a client sends it.
     pub secret: String,
+    /// The scopes it carries (`repository`, `repository:write`, …).
     #[serde(default)]
     pub scopes: Vec<String>,
+    /// The last day it works; `None` = never expires.
     #[serde(default, deserialize_with = "de_opt_date")]
     pub expires: Option<Date>,
+    /// Revoked: refused as a wrong secret is (`bad-credentials`).
     #[serde(default)]
     pub revoked: bool,
     /// Environment variable under which snippets see the secret.
@@ -115,8 +132,11 @@ pub struct Credential {
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
+    /// May clone and fetch.
     Read,
+    /// May push too.
     Write,
+    /// May push and administer the repository.
     Admin,
 }
 
@@ -124,7 +144,9 @@ pub enum Role {
 #[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "snake_case")]
 pub enum Content {
+    /// No commits (a fresh repository).
     Empty,
+    /// The seeded commits.
     #[default]
     Commits,
 }
@@ -133,13 +155,18 @@ pub enum Content {
 #[derive(Debug, Clone, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Repository {
+    /// `workspace/repo`.
     pub path: String,
+    /// Account name → its role on this repository.
     #[serde(default)]
     pub members: BTreeMap<String, Role>,
+    /// What it holds at start.
     #[serde(default)]
     pub content: Content,
+    /// Behind an IP allowlist the client is not on: access is refused (`ip-allowlist`).
     #[serde(default)]
     pub ip_allowlist: bool,
+    /// Its workspace requires two-step verification: access is refused (`require-2sv`).
     #[serde(default)]
     pub require_2sv: bool,
     /// Read-only access keys (OpenSSH public-key lines) of this repository.
@@ -156,60 +183,6 @@ pub struct Repository {
 
 fn yes() -> bool {
     true
-}
-
-/// The simulated moment: a date, optionally with a UTC time of day (`2026-06-10T00:05`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AsOf {
-    pub date: Date,
-    pub time: Option<Time>,
-}
-
-impl AsOf {
-    /// The moment the policy sees: the date at the given time, or at the current UTC time of day.
-    pub fn moment(&self) -> DateTime {
-        let time = self.time.unwrap_or_else(|| now_utc().time());
-        self.date.to_datetime(time)
-    }
-}
-
-/// The current UTC civil date and time.
-pub fn now_utc() -> DateTime {
-    jiff::Timestamp::now()
-        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
-        .datetime()
-}
-
-impl From<Date> for AsOf {
-    fn from(date: Date) -> Self {
-        AsOf { date, time: None }
-    }
-}
-
-impl FromStr for AsOf {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        let bad = || format!("expected a date like 2026-11-28 or 2026-06-10T00:05, got `{s}`");
-        if s.contains('T') {
-            let dt = s.parse::<DateTime>().map_err(|_| bad())?;
-            return Ok(AsOf {
-                date: dt.date(),
-                time: Some(dt.time()),
-            });
-        }
-        match s.parse::<Date>() {
-            Ok(date) => Ok(date.into()),
-            Err(_) => Err(bad()),
-        }
-    }
-}
-
-impl<'de> Deserialize<'de> for AsOf {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?
-            .parse()
-            .map_err(serde::de::Error::custom)
-    }
 }
 
 fn de_opt_date<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
@@ -254,7 +227,7 @@ impl Scenario {
 
     /// Builds a scenario from the `[remote]` table of `file` (helpsite.toml). On error, re-reads
     /// the file to name line and column.
-    pub fn from_toml_table(table: &toml::Table, file: &Path) -> anyhow::Result<Scenario> {
+    pub(crate) fn from_toml_table(table: &toml::Table, file: &Path) -> anyhow::Result<Scenario> {
         let scenario = match Scenario::deserialize(toml::Value::Table(table.clone())) {
             Ok(s) => s,
             Err(e) => {
@@ -273,7 +246,7 @@ impl Scenario {
     }
 
     /// Checks what serde cannot: repository paths, owners, duplicate names.
-    pub fn validate(&self) -> Result<(), String> {
+    pub(crate) fn validate(&self) -> Result<(), String> {
         for (i, repo) in self.repositories.iter().enumerate() {
             let ok = repo
                 .path
@@ -340,7 +313,7 @@ impl Scenario {
     }
 
     /// `(ENV_NAME, secret)` for every secret that declares an environment variable.
-    pub fn secrets(&self) -> Vec<(String, String)> {
+    pub(crate) fn secrets(&self) -> Vec<(String, String)> {
         let accounts = self
             .accounts
             .iter()
@@ -353,20 +326,20 @@ impl Scenario {
     }
 
     /// The repository at `workspace/repo`.
-    pub fn repository(&self, path: &str) -> Option<&Repository> {
+    pub(crate) fn repository(&self, path: &str) -> Option<&Repository> {
         self.repositories.iter().find(|r| r.path == path)
     }
 }
 
 /// Parses one OpenSSH public-key line (`ssh-ed25519 AAAA… comment`).
-pub fn parse_public_key(line: &str) -> Result<russh::keys::PublicKey, String> {
+pub(crate) fn parse_public_key(line: &str) -> Result<russh::keys::PublicKey, String> {
     russh::keys::PublicKey::from_openssh(line.trim()).map_err(|e| {
         format!("expected an OpenSSH public-key line like `ssh-ed25519 AAAA… comment` ({e})")
     })
 }
 
 /// A safe path segment: letters, digits, `.`, `_`, `-`, not starting with a dot.
-pub fn is_name(s: &str) -> bool {
+pub(crate) fn is_name(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('.')
         && s.bytes()
@@ -374,7 +347,7 @@ pub fn is_name(s: &str) -> bool {
 }
 
 /// A branch name the hook can quote safely: name segments joined by `/`.
-pub fn is_branch(s: &str) -> bool {
+pub(crate) fn is_branch(s: &str) -> bool {
     s.split('/').all(is_name)
 }
 
@@ -482,14 +455,5 @@ ip_allowlist = false
         std::fs::write(&file, "[[repositories]]\npath = \"../etc\"\n").unwrap();
         let err = Scenario::load(&file).unwrap_err().to_string();
         assert!(err.contains("workspace/repo"), "{err}");
-    }
-
-    #[test]
-    fn as_of_accepts_date_or_datetime() {
-        let a: AsOf = "2026-06-10".parse().unwrap();
-        assert_eq!(a.time, None);
-        let b: AsOf = "2026-06-10T00:05".parse().unwrap();
-        assert_eq!(b.moment().to_string(), "2026-06-10T00:05:00");
-        assert!("2026-13-01".parse::<AsOf>().is_err());
     }
 }

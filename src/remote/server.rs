@@ -27,17 +27,21 @@ use super::profile::Profile;
 use super::{RequestLog, State};
 
 /// Largest request head (request line + headers) accepted.
-pub const MAX_HEAD: usize = 64 * 1024;
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
 
 /// How long a connection or tunnel may sit idle (no request head, no handshake).
-pub const IDLE: Duration = Duration::from_secs(30);
+pub(crate) const IDLE: Duration = Duration::from_secs(30);
 
 /// How long an established CONNECT tunnel may pass no byte either way before it is closed
 /// (the default; `MockRemoteBuilder::tunnel_idle` changes it, for tests).
-pub const TUNNEL_IDLE: Duration = Duration::from_secs(60);
+pub(crate) const TUNNEL_IDLE: Duration = Duration::from_secs(60);
 
 /// Accepts connections until `shutdown` becomes true.
-pub async fn serve(listener: TcpListener, st: Arc<State>, mut shutdown: watch::Receiver<bool>) {
+pub(crate) async fn serve(
+    listener: TcpListener,
+    st: Arc<State>,
+    mut shutdown: watch::Receiver<bool>,
+) {
     loop {
         tokio::select! {
             accepted = listener.accept() => {

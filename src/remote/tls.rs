@@ -14,14 +14,14 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use tokio_rustls::TlsAcceptor;
 
 /// The per-start CA and the acceptor for tunnelled connections.
-pub struct Tls {
+pub(crate) struct Tls {
     /// PEM of the CA certificate.
     pub ca_pem: String,
     pub acceptor: TlsAcceptor,
 }
 
 /// Generates the CA, the leaf for `hosts`, and the rustls server configuration.
-pub fn generate(hosts: &[&str]) -> anyhow::Result<Tls> {
+pub(crate) fn generate(hosts: &[&str]) -> anyhow::Result<Tls> {
     let ca = ca().context("generating the mock's CA")?;
     let leaf_key = KeyPair::generate().context("generating the leaf key")?;
     let mut params =

@@ -10,7 +10,7 @@ use super::model::Attrs;
 use crate::config::{MAX_TIMEOUT, MAX_TIMEOUT_TEXT};
 
 /// Every key the grammar knows, in the order the README documents them.
-pub const KNOWN_KEYS: &[&str] = &[
+pub(crate) const KNOWN_KEYS: &[&str] = &[
     "name", "timeout", "status", "ignore", "isolated", "hidden", "file", "answer", "tty", "cols",
     "rows",
 ];
@@ -18,7 +18,7 @@ pub const KNOWN_KEYS: &[&str] = &[
 /// Keys other generators put in an info string for presentation only (Hugo's and Zola's line
 /// numbers and highlighted lines, copy buttons, a render hook's `class`/`width`): accepted and ignored, so their pages build
 /// unchanged. mdBook's and Zola's comma form (`rust,ignore`, `rust, linenos`) is ignored whole.
-pub const FOREIGN_KEYS: &[&str] = &[
+pub(crate) const FOREIGN_KEYS: &[&str] = &[
     "linenos",
     "hl_lines",
     "linenostart",
@@ -43,7 +43,9 @@ pub const FOREIGN_KEYS: &[&str] = &[
 /// A problem in an info string, at byte `offset` of it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct InfoError {
+    /// Byte offset in the info string.
     pub offset: usize,
+    /// What is wrong there.
     pub message: String,
 }
 
@@ -190,7 +192,7 @@ fn check_name(value: &str, at: usize) -> Result<String, InfoError> {
 
 /// `250ms`, `30s`, `2m`, at most [`MAX_TIMEOUT`] (a longer one, or a number too large to
 /// count, is an error stating the maximum, never an overflow).
-pub fn parse_duration(value: &str, at: usize) -> Result<Duration, InfoError> {
+pub(crate) fn parse_duration(value: &str, at: usize) -> Result<Duration, InfoError> {
     let split = value
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(value.len());

@@ -3,7 +3,7 @@
 //! Running them is the harness's job; this module depends on no other of the crate.
 
 pub mod fence;
-pub mod model;
+pub(crate) mod model;
 pub mod transcript;
 
-pub use model::{FenceError, Origin, Snippet, SnippetKind};
+pub(crate) use model::{FenceError, Origin, Snippet, SnippetKind};

@@ -6,12 +6,15 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest as _, Sha256};
 
+mod kind;
+
 use super::{
     fence,
     transcript::{self, Command},
 };
 
-use crate::config::{BareFences, SnippetPolicy};
+use crate::config::SnippetPolicy;
+use kind::classify;
 
 /// How a snippet is treated by the harness.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,7 +97,7 @@ pub struct FenceError {
 
 /// What [`Snippet::from_block`] needs to know of the page a block stands on.
 #[derive(Debug, Clone, Copy)]
-pub struct Origin<'a> {
+pub(crate) struct Origin<'a> {
     /// The page's file, relative to the site root (`content/guide/fix.md`).
     pub file: &'a Path,
     /// The first part of its snippets' test names (`guide::fix`).
@@ -115,7 +118,7 @@ impl Snippet {
     /// the first heading); `place` is its 1-based place among the code blocks under that heading
     /// (the `N` of an unnamed snippet's `LANG_N`), counted by the renderer as it walks the page.
     /// `line` is the 1-based line of the opening fence in the page's source file.
-    pub fn from_block(
+    pub(crate) fn from_block(
         page: &Origin<'_>,
         section: &str,
         place: usize,
@@ -173,7 +176,7 @@ impl Snippet {
     /// The text a reader sees (and copies): harness-only lines removed. For a transcript these
     /// are the `? N` exit-status lines; wildcards (`[..]`, `...`) and redactions stay, for the
     /// renderer to style.
-    pub fn display(&self) -> String {
+    pub(crate) fn display(&self) -> String {
         let SnippetKind::Console { commands } = &self.kind else {
             return self.code.clone();
         };
@@ -189,12 +192,12 @@ impl Snippet {
     }
 
     /// Whether the harness makes a test of it (everything but `text`).
-    pub fn is_test(&self) -> bool {
+    pub(crate) fn is_test(&self) -> bool {
         self.kind != SnippetKind::Text
     }
 
     /// The per-snippet timeout (default 30 s).
-    pub fn timeout(&self) -> std::time::Duration {
+    pub(crate) fn timeout(&self) -> std::time::Duration {
         self.attrs
             .timeout
             .unwrap_or(std::time::Duration::from_secs(30))
@@ -215,75 +218,6 @@ impl Snippet {
             .map(|b| format!("{b:02x}"))
             .collect()
     }
-}
-
-/// Decides the kind from the language, the attributes and the site's `[snippets]` policy,
-/// rejecting combinations that make no sense.
-fn classify(lang: &str, attrs: &Attrs, policy: &SnippetPolicy) -> Result<SnippetKind, String> {
-    let runner = policy.run.get(lang);
-    let runnable =
-        matches!(lang, "console" | "sh" | "bash" | "shell" | "python") || runner.is_some();
-    if lang.is_empty() {
-        if policy.bare_fences == BareFences::Text && *attrs == Attrs::default() {
-            return Ok(SnippetKind::Text);
-        }
-        return Err(
-            "code block without a language: say `text` for plain text (or set \
-                    `bare_fences = \"text\"` under [snippets] in helpsite.toml)"
-                .into(),
-        );
-    }
-    let display_only = policy.display_only.iter().any(|l| l == lang);
-    if display_only && attrs.file.is_none() && attrs.ignore.is_none() {
-        if attrs.status.is_some() || !attrs.answers.is_empty() {
-            return Err(format!(
-                "`{lang}` blocks are display_only (helpsite.toml): `status` and `answer` do not apply"
-            ));
-        }
-        return Ok(SnippetKind::Text);
-    }
-    if lang == "text" {
-        if *attrs != Attrs::default() {
-            return Err("`text` blocks are not run, so they take no attributes".into());
-        }
-        return Ok(SnippetKind::Text);
-    }
-    if lang == "console" && attrs.file.is_some() {
-        return Err("a console transcript is run, not written: `file=` does not apply".into());
-    }
-    // A script with `file=` is written, not run (the reader saves it and runs it later, as the
-    // guide then shows): it behaves as a config block, so `status` and `answer` do not apply.
-    let runnable = runnable && attrs.file.is_none();
-    if lang == "console" && attrs.status.is_some() {
-        return Err("a console transcript states each command's status with a `? N` line".into());
-    }
-    if !runnable && (attrs.status.is_some() || !attrs.answers.is_empty()) {
-        return Err(format!(
-            "`{lang}` blocks are not run: `status` and `answer` do not apply"
-        ));
-    }
-    if let Some(reason) = &attrs.ignore {
-        return Ok(SnippetKind::Ignored {
-            reason: reason.clone(),
-        });
-    }
-    Ok(match (lang, &attrs.file) {
-        (_, Some(path)) => SnippetKind::File { path: path.clone() },
-        ("console", _) => SnippetKind::Console {
-            commands: Vec::new(),
-        },
-        ("sh" | "bash" | "shell", _) => SnippetKind::Script,
-        ("python", _) => SnippetKind::Python,
-        (_, None) if runner.is_some() => SnippetKind::Run {
-            interpreter: runner.cloned().unwrap_or_default(),
-        },
-        (_, None) => {
-            return Err(format!(
-                "`{lang}` blocks are not run: add `{{file=PATH}}` to write it into the sandbox, \
-                 or `{{ignore=\"reason\"}}`"
-            ));
-        }
-    })
 }
 
 /// `page::section::name`: the `name=` attribute or `LANG_N`, N counted within the section.
@@ -331,7 +265,7 @@ fn fence_column(text: &str) -> Option<usize> {
 /// Whether `prefix` is nothing but indentation, block-quote markers (`>`) and list-item markers
 /// (`-`, `*`, `+`, `1.`, `1)` followed by a space): what may stand before a fence that opens on
 /// a quote's or a list item's own line (`- ```sh`).
-pub fn container_prefix(prefix: &str) -> bool {
+pub(crate) fn container_prefix(prefix: &str) -> bool {
     let mut rest = prefix.trim_start();
     while !rest.is_empty() {
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();

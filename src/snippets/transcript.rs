@@ -25,7 +25,9 @@ pub struct Command {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
 pub struct TranscriptError {
+    /// 0-based line of the block.
     pub line: usize,
+    /// What is wrong with it.
     pub message: String,
 }
 

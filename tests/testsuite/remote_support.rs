@@ -181,3 +181,28 @@ pub fn noise(path: &Path, bytes: usize, seed: u64) {
     }
     out.flush().unwrap();
 }
+
+/// The real client `found` (GCM, git-lfs, a Python package), or `None` after printing why the
+/// calling test is not run. With HELPSITE_REQUIRE_CLIENTS=1 (CI) a missing client panics instead.
+/// The reason goes straight to stderr, past libtest's capture, so a skip is never silent.
+pub fn client<T>(found: Result<T, String>) -> Option<T> {
+    use std::io::Write as _;
+    match found {
+        Ok(client) => Some(client),
+        Err(reason) if std::env::var_os("HELPSITE_REQUIRE_CLIENTS").is_some_and(|v| v == "1") => {
+            panic!("HELPSITE_REQUIRE_CLIENTS=1 but {reason}")
+        }
+        Err(reason) => {
+            let test = std::thread::current().name().unwrap_or("test").to_string();
+            let _ = writeln!(std::io::stderr(), "{test}: not run: {reason}");
+            None
+        }
+    }
+}
+
+/// Fails the calling test with a test body's own message.
+pub fn outcome(result: Result<(), String>) {
+    if let Err(message) = result {
+        panic!("{message}");
+    }
+}

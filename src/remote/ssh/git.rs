@@ -14,7 +14,7 @@ use crate::remote::policy::Op;
 use crate::remote::scenario::is_name;
 
 /// `ssh -T git@bitbucket.org` (facts §6.5). With a terminal, lines end in CR LF.
-pub const SHELL_TEXT: [&str; 3] = [
+pub(crate) const SHELL_TEXT: [&str; 3] = [
     "authenticated via ssh key.",
     "",
     "You can use git to connect to Bitbucket. Shell access is disabled",
@@ -23,7 +23,7 @@ pub const SHELL_TEXT: [&str; 3] = [
 /// A refusal's text over SSH, by the policy's reason tag. [I]: Bitbucket's SSH refusal texts are
 /// not in the facts; `repository access denied.` is inferred, the access-key text is reported
 /// (older reports show it with a `conq: ` prefix).
-pub fn refusal_text(reason: &str) -> &'static str {
+pub(crate) fn refusal_text(reason: &str) -> &'static str {
     match reason {
         "read-only-key" => "repository access denied. access via a deployment key is read-only.",
         "ip-allowlist" => "To access this repository, an admin must whitelist your IP.",
@@ -33,11 +33,12 @@ pub fn refusal_text(reason: &str) -> &'static str {
 }
 
 /// [I] What Bitbucket says to a command that is not a git service.
-pub const NOT_GIT: &str = "You can use git to connect to Bitbucket. Shell access is disabled";
+pub(crate) const NOT_GIT: &str =
+    "You can use git to connect to Bitbucket. Shell access is disabled";
 
 /// A git service request.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GitCommand {
+pub(crate) struct GitCommand {
     /// `upload-pack` or `receive-pack` (or `upload-archive`).
     pub service: &'static str,
     /// `workspace/repo`.
@@ -45,7 +46,7 @@ pub struct GitCommand {
 }
 
 impl GitCommand {
-    pub fn op(&self) -> Op {
+    pub(crate) fn op(&self) -> Op {
         if self.service == "receive-pack" {
             Op::Write
         } else {
@@ -55,7 +56,7 @@ impl GitCommand {
 }
 
 /// Parses `git-upload-pack 'ws/repo.git'` and its variants; `None` for anything else.
-pub fn parse(command: &str) -> Option<GitCommand> {
+pub(crate) fn parse(command: &str) -> Option<GitCommand> {
     let (program, arg) = command.trim().split_once(' ')?;
     let service = match program
         .strip_prefix("git-")
@@ -84,7 +85,7 @@ fn strip_quotes(s: &str, q: char) -> Option<&str> {
 }
 
 /// Runs the service on `ROOT/ws/repo.git`, wired to the channel; returns its exit status.
-pub async fn run(
+pub(crate) async fn run(
     root: &Path,
     cmd: &GitCommand,
     git_protocol: Option<&str>,

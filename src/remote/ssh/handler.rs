@@ -18,7 +18,7 @@ use crate::remote::{RequestLog, State};
 /// The only user Bitbucket accepts over SSH.
 const USER: &str = "git";
 
-pub struct Conn {
+pub(crate) struct Conn {
     st: Arc<State>,
     owner: Option<Owner>,
     channels: HashMap<ChannelId, Channel<Msg>>,
@@ -27,7 +27,7 @@ pub struct Conn {
 }
 
 impl Conn {
-    pub fn new(st: Arc<State>) -> Conn {
+    pub(crate) fn new(st: Arc<State>) -> Conn {
         Conn {
             st,
             owner: None,

@@ -14,21 +14,22 @@ use crate::remote::scenario::{Scenario, parse_public_key};
 
 /// The seed every scenario's host key is derived from unless it names its own (made up: this
 /// key stands for no real host).
-pub const DEFAULT_HOST_KEY_SEED: &str = "helpsite mock bitbucket.org host key (made up)";
+pub(crate) const DEFAULT_HOST_KEY_SEED: &str = "helpsite mock bitbucket.org host key (made up)";
 
 /// The Ed25519 host key for `seed`.
-pub fn host_key(seed: &str) -> PrivateKey {
+pub(crate) fn host_key(seed: &str) -> PrivateKey {
     let bytes: [u8; 32] = Sha256::digest(seed.as_bytes()).into();
     PrivateKey::from(Ed25519Keypair::from_seed(&bytes))
 }
 
 /// `SHA256:…`, as `ssh` shows it in the first-connection question.
-pub fn fingerprint(key: &PrivateKey) -> String {
+pub(crate) fn fingerprint(key: &PrivateKey) -> String {
     key.public_key().fingerprint(HashAlg::Sha256).to_string()
 }
 
 /// The host key as a `known_hosts` line for `hosts` (`bitbucket.org ssh-ed25519 AAAA…`).
-pub fn known_hosts_line(key: &PrivateKey, hosts: &str) -> String {
+#[cfg(test)]
+pub(crate) fn known_hosts_line(key: &PrivateKey, hosts: &str) -> String {
     let public = key.public_key().to_openssh().unwrap_or_default();
     let mut parts = public.split_whitespace();
     let (kind, data) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
@@ -37,7 +38,7 @@ pub fn known_hosts_line(key: &PrivateKey, hosts: &str) -> String {
 
 /// Who a key belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Owner {
+pub(crate) enum Owner {
     Account(String),
     /// `workspace/repo`.
     AccessKey(String),
@@ -56,14 +57,14 @@ pub enum AddError {
 
 /// Every known client key and its owner.
 #[derive(Debug, Default)]
-pub struct KeyBook {
+pub(crate) struct KeyBook {
     entries: RwLock<Vec<(KeyData, Owner)>>,
     accounts: Vec<String>,
 }
 
 impl KeyBook {
     /// The scenario's account keys and access keys (already validated by the scenario).
-    pub fn from_scenario(s: &Scenario) -> KeyBook {
+    pub(crate) fn from_scenario(s: &Scenario) -> KeyBook {
         let accounts = s.accounts.iter().flat_map(|a| {
             let owner = Owner::Account(a.username.clone());
             a.ssh_keys.iter().map(move |k| (k, owner.clone()))
@@ -85,7 +86,7 @@ impl KeyBook {
     }
 
     /// The owner of `key`, if it is known.
-    pub fn owner(&self, key: &PublicKey) -> Option<Owner> {
+    pub(crate) fn owner(&self, key: &PublicKey) -> Option<Owner> {
         let entries = self.entries.read().ok()?;
         entries
             .iter()
@@ -94,7 +95,7 @@ impl KeyBook {
     }
 
     /// Adds an OpenSSH public-key line to `account`'s keys.
-    pub fn add(&self, account: &str, line: &str) -> Result<(), AddError> {
+    pub(crate) fn add(&self, account: &str, line: &str) -> Result<(), AddError> {
         if !self.accounts.iter().any(|a| a == account) {
             return Err(AddError::NoAccount(account.to_string()));
         }

@@ -8,7 +8,7 @@
 pub(crate) mod control;
 mod git;
 mod handler;
-pub mod keys;
+pub(crate) mod keys;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -19,13 +19,13 @@ use russh::server::Config;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-pub use keys::{AddError, KeyBook, Owner};
+pub(crate) use keys::{AddError, KeyBook};
 
 use super::State;
 
 /// The server configuration: only public-key authentication, no artificial delay on rejection
 /// (a loopback mock has no timing attack to fear), the host key given.
-pub fn config(host_key: PrivateKey) -> Arc<Config> {
+pub(crate) fn config(host_key: PrivateKey) -> Arc<Config> {
     Arc::new(Config {
         server_id: russh::SshId::Standard("SSH-2.0-helpsite_mock".into()),
         methods: (&[MethodKind::PublicKey][..]).into(),
@@ -99,7 +99,7 @@ pub fn relay_config(relay: &std::path::Path, port: u16) -> String {
 }
 
 /// The `~/.ssh/config` block that sends both Bitbucket SSH names to the mock's port.
-pub fn client_config(port: u16) -> String {
+pub(crate) fn client_config(port: u16) -> String {
     format!(
         "Host bitbucket.org altssh.bitbucket.org\n    HostName 127.0.0.1\n    Port {port}\n    HostKeyAlias bitbucket.org\n"
     )

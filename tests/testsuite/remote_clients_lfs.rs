@@ -1,37 +1,38 @@
 //! Git LFS through the real `git-lfs` client and the mock's CONNECT proxy: an LFS-tracked file
 //! pushed and cloned back intact, the batch endpoint's credential challenge, and tokens without
-//! the read or write scope refused, with git-lfs's exact lines. Without git-lfs every trial is
-//! ignored with the reason; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
-
-#[path = "testsuite/remote_support.rs"]
-mod remote_support;
+//! the read or write scope refused, with git-lfs's exact lines. Without git-lfs every test
+//! prints the reason and passes without running; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a
+//! failure.
 
 use std::path::Path;
 use std::process::Command;
 
 use helpsite::remote::MockRemote;
 use helpsite::remote::scenario::AsOf;
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use remote_support::{Env, TOKEN, local, noise, run};
+
+use crate::remote_support::{Env, TOKEN, client, local, noise, outcome, run};
 
 const DEMO: &str = "https://bitbucket.org/username/demo.git";
 const SCOPES: &str = "Your credentials lack one or more required privilege scopes.";
 
-fn main() {
-    let args = Arguments::from_args();
-    let trials = vec![
-        trial("lfs_push_then_clone_brings_the_file_back", push_then_clone),
-        trial("lfs_batch_asks_for_credentials_like_git", batch_challenge),
-        trial(
-            "lfs_pull_without_the_read_scope_is_refused",
-            pull_without_read,
-        ),
-        trial(
-            "lfs_push_without_the_write_scope_is_refused",
-            push_without_write,
-        ),
-    ];
-    libtest_mimic::run(&args, trials).exit();
+#[test]
+fn lfs_push_then_clone_brings_the_file_back() {
+    with_lfs(push_then_clone);
+}
+
+#[test]
+fn lfs_batch_asks_for_credentials_like_git() {
+    with_lfs(batch_challenge);
+}
+
+#[test]
+fn lfs_pull_without_the_read_scope_is_refused() {
+    with_lfs(pull_without_read);
+}
+
+#[test]
+fn lfs_push_without_the_write_scope_is_refused() {
+    with_lfs(push_without_write);
 }
 
 fn lfs_installed() -> Result<(), String> {
@@ -41,22 +42,18 @@ fn lfs_installed() -> Result<(), String> {
     }
 }
 
-fn trial(name: &'static str, body: fn(&Env) -> Result<(), Failed>) -> Trial {
-    Trial::ignorable_test(name, move || match lfs_installed() {
-        Ok(()) => {
-            let as_of = "2026-11-28".parse::<AsOf>().unwrap();
-            let env = Env::with(MockRemote::builder().as_of(as_of));
-            body(&env).map(|()| Completion::Completed)
-        }
-        Err(reason) if std::env::var_os("HELPSITE_REQUIRE_CLIENTS").is_some_and(|v| v == "1") => {
-            Err(format!("HELPSITE_REQUIRE_CLIENTS=1 but {reason}").into())
-        }
-        Err(reason) => Ok(Completion::ignored_with(format!("not run: {reason}"))),
-    })
+/// Runs `body` against a fresh mock (as of 2026-11-28), or skips it (see [`client`]) without
+/// git-lfs.
+fn with_lfs(body: fn(&Env) -> Result<(), String>) {
+    if client(lfs_installed()).is_some() {
+        let as_of = "2026-11-28".parse::<AsOf>().unwrap();
+        let env = Env::with(MockRemote::builder().as_of(as_of));
+        outcome(body(&env));
+    }
 }
 
-fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
-    if ok { Ok(()) } else { Err(what().into()) }
+fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(what()) }
 }
 
 /// git (through the proxy, askpass answering `user`/`pass`) with the LFS filters configured.
@@ -97,7 +94,7 @@ fn clone_with_lfs_file(env: &Env, dir: &Path) -> String {
     oid.expect("an LFS pointer").to_string()
 }
 
-fn push_then_clone(env: &Env) -> Result<(), Failed> {
+fn push_then_clone(env: &Env) -> Result<(), String> {
     let work = tempfile::tempdir().unwrap();
     let oid = clone_with_lfs_file(env, work.path());
     run(
@@ -118,7 +115,7 @@ fn push_then_clone(env: &Env) -> Result<(), Failed> {
     let same = std::fs::read(back.path().join("big.bin")).ok()
         == std::fs::read(work.path().join("big.bin")).ok();
     check(same, || {
-        "the cloned big.bin differs from the pushed one".into()
+        "the cloned big.bin differs from the pushed one".to_string()
     })?;
     let log: Vec<String> = env.remote.log().iter().map(ToString::to_string).collect();
     let upload = format!("PUT /username/demo.git/info/lfs/objects/{oid} user=username allow 200");
@@ -129,7 +126,7 @@ fn push_then_clone(env: &Env) -> Result<(), Failed> {
 }
 
 /// curl's anonymous batch request gets git's 401 and challenge, as JSON.
-fn batch_challenge(env: &Env) -> Result<(), Failed> {
+fn batch_challenge(env: &Env) -> Result<(), String> {
     let out = Command::new("curl")
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
@@ -149,7 +146,8 @@ fn batch_challenge(env: &Env) -> Result<(), Failed> {
             r#"{"operation":"download","objects":[]}"#,
         ])
         .arg("https://bitbucket.org/username/demo.git/info/lfs/objects/batch")
-        .output()?;
+        .output()
+        .map_err(|e| format!("curl: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n");
     check(text.starts_with("HTTP/1.1 401"), || text.clone())?;
     check(
@@ -165,7 +163,7 @@ fn batch_challenge(env: &Env) -> Result<(), Failed> {
     )
 }
 
-fn pull_without_read(env: &Env) -> Result<(), Failed> {
+fn pull_without_read(env: &Env) -> Result<(), String> {
     let work = tempfile::tempdir().unwrap();
     clone_with_lfs_file(env, work.path());
     run(
@@ -201,7 +199,7 @@ fn pull_without_read(env: &Env) -> Result<(), Failed> {
     })
 }
 
-fn push_without_write(env: &Env) -> Result<(), Failed> {
+fn push_without_write(env: &Env) -> Result<(), String> {
     let work = tempfile::tempdir().unwrap();
     clone_with_lfs_file(env, work.path());
     let read_only = "ATATT-made-up-api-token-read-only";

@@ -283,7 +283,6 @@ impl Server {
     }
 
     /// Serves `root` with the live snippet run, as `helpsite serve` does by default.
-    #[allow(dead_code, reason = "used by browser_ux, not by browser")]
     pub fn start_running(root: &Path) -> Result<Server> {
         Server::start_with(root, &[])
     }

@@ -1,20 +1,16 @@
-//! Browser tests: the built guide in a real headless Chromium, driven over WebDriver
-//! (chromedriver), both served by `helpsite serve` and opened from file://.
-//!
-//! Run: `cargo test --test browser` (needs Debian's `chromium` and `chromium-driver`). Without
-//! them every test is reported as ignored with the reason; with HELPSITE_REQUIRE_BROWSER=1 (CI)
-//! their absence is a failure. Screenshots go to target/screenshots/.
+//! The guide's reader features, each test in a fresh browser and twice, served by `helpsite
+//! serve` (`serve::…`) and opened from file:// (`file::…`): search lands on the heading, copy
+//! copies the commands only, the theme control persists, table-of-contents links scroll, every
+//! page loads clean; then live reload and the screenshots.
 
-mod browser_support;
-
-use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
-use browser_support::webdriver::{Result, Session};
-use browser_support::{Browser, Driver, Site, Tools, copy_guide, find_tools};
+use crate::support::webdriver::{Result, Session};
+use crate::support::{Browser, Site, copy_guide};
+use crate::{Harness, browser_required, screenshot_dir};
 use futures_util::future::LocalBoxFuture;
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use libtest_mimic::{Completion, Failed, Trial};
 use serde_json::{Value, json};
 
 /// The guide page the tests use: it has the error transcript, console snippets and a TOC.
@@ -23,18 +19,6 @@ const GUIDE_PAGE: &str = "why.html";
 const ERROR_LINE: &str =
     "remote: Bitbucket Cloud recently stopped supporting account passwords for Git authentication.";
 const WAIT: Duration = Duration::from_secs(15);
-
-/// Started on first use, shared by the tests, stopped when `main` drops it.
-#[derive(Default)]
-struct World {
-    driver: OnceLock<std::result::Result<Driver, String>>,
-    site: OnceLock<std::result::Result<Site, String>>,
-}
-
-struct Env {
-    tools: std::result::Result<Tools, String>,
-    world: Mutex<World>,
-}
 
 type Test = for<'a> fn(&'a Browser, &'a Site, Mode) -> LocalBoxFuture<'a, Result<()>>;
 
@@ -53,17 +37,8 @@ impl Mode {
     }
 }
 
-fn main() {
-    let mut args = Arguments::from_args();
-    // One browser at a time: two cores are shared with the rest of the suite.
-    args.test_threads = args.test_threads.or(Some(1));
-    let env = Arc::new(Env {
-        tools: find_tools(),
-        world: Mutex::new(World::default()),
-    });
-    if let Err(reason) = &env.tools {
-        eprintln!("browser tests: {reason}; they are not run");
-    }
+/// Every test of this module, served and from file://, then live reload and the screenshots.
+pub(crate) fn trials(harness: &Arc<Harness>) -> Vec<Trial> {
     let mut trials = Vec::new();
     let tests: [(&str, Test); 5] = [
         (
@@ -87,50 +62,42 @@ fn main() {
     for mode in [Mode::Serve, Mode::File] {
         for (name, test) in tests {
             let prefix = if mode == Mode::Serve { "serve" } else { "file" };
-            trials.push(trial(&env, format!("{prefix}::{name}"), move |b, s| {
+            trials.push(trial(harness, format!("{prefix}::{name}"), move |b, s| {
                 test(b, s, mode)
             }));
         }
     }
     trials.push(trial(
-        &env,
+        harness,
         "serve::live_reload_updates_an_open_page".into(),
         |b, s| Box::pin(live_reload(b, s)),
     ));
-    trials.push(trial(&env, "screenshots".into(), |b, s| {
+    trials.push(trial(harness, "screenshots".into(), |b, s| {
         Box::pin(screenshots(b, s))
     }));
-    let conclusion = libtest_mimic::run(&args, trials);
-    drop(env);
-    conclusion.exit();
+    trials
 }
 
 /// A trial that gets a fresh browser and the shared site, or is ignored (or fails, when
 /// HELPSITE_REQUIRE_BROWSER=1) without Chromium. It runs on a tokio runtime of its own, which
 /// ends the browser session before it shuts down.
 fn trial(
-    env: &Arc<Env>,
+    harness: &Arc<Harness>,
     name: String,
     test: impl for<'a> FnOnce(&'a Browser, &'a Site) -> LocalBoxFuture<'a, Result<()>> + Send + 'static,
 ) -> Trial {
-    let env = Arc::clone(env);
+    let harness = Arc::clone(harness);
     Trial::ignorable_test(name, move || {
-        let tools = match &env.tools {
-            Ok(tools) => tools,
-            Err(reason)
-                if std::env::var_os("HELPSITE_REQUIRE_BROWSER").is_some_and(|v| v == "1") =>
-            {
+        match &harness.tools {
+            Ok(_) => {}
+            Err(reason) if browser_required() => {
                 return Err(format!("HELPSITE_REQUIRE_BROWSER=1 but {reason}").into());
             }
             Err(reason) => return Ok(Completion::ignored_with(format!("not run: {reason}"))),
-        };
-        let world = env.world.lock().unwrap_or_else(|e| e.into_inner());
-        let driver = world
-            .driver
-            .get_or_init(|| Driver::start(tools))
-            .as_ref()
-            .map_err(fail)?;
-        let site = world.site.get_or_init(Site::guide).as_ref().map_err(fail)?;
+        }
+        let _one_at_a_time = harness.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let driver = harness.driver().map_err(fail)?;
+        let site = harness.site().map_err(fail)?;
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -353,7 +320,7 @@ async fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<
         })
         .collect();
     // 404.html is served by a host for a missing path, never opened from disk: its links resolve
-    // from the site's root (base_url's path), which file:// does not have. browser_ux checks it
+    // from the site's root (base_url's path), which file:// does not have. the ux tests check it
     // served, at a nested path.
     if matches!(mode, Mode::File) {
         pages.retain(|p| p != "404.html");
@@ -372,7 +339,7 @@ async fn every_page_clean(browser: &Browser, site: &Site, mode: Mode) -> Result<
 async fn live_reload(browser: &Browser, _shared: &Site) -> Result<()> {
     // Its own copy and server: the edits must not disturb the other tests.
     let dir = copy_guide()?;
-    let server = browser_support::Server::start(dir.path())?;
+    let server = crate::support::Server::start(dir.path())?;
     let s = &browser.session;
     open(browser, &server.url(GUIDE_PAGE)).await?;
     s.js("window.__before_reload = true;", json!([])).await?;
@@ -457,11 +424,4 @@ async fn screenshots(browser: &Browser, site: &Site) -> Result<()> {
         }
     }
     browser.assert_clean("screenshots").await
-}
-
-fn screenshot_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("screenshots")
 }

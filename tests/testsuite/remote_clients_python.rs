@@ -1,17 +1,14 @@
 //! Other real clients through the mock's proxy: dulwich (pure-Python Git: clone and push; CONNECT for https://,
 //! and an absolute-form request for http:// through `http_proxy`) and libgit2 (pygit2), each
-//! trusting the mock's CA through `SSL_CERT_FILE`. Without the package a trial is ignored with
-//! the reason; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
-
-#[path = "testsuite/remote_support.rs"]
-mod remote_support;
+//! trusting the mock's CA through `SSL_CERT_FILE`. Without the package a test prints the reason
+//! and passes without running; with HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
 
 use std::process::Command;
 
 use helpsite::remote::MockRemote;
 use helpsite::remote::scenario::AsOf;
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use remote_support::{Env, TOKEN, local};
+
+use crate::remote_support::{Env, TOKEN, client, local, outcome};
 
 const HEAD: &str = "22ab1e9dcf416102eca10589de31028ca07bbcd4";
 /// `expected` for a push script: its output is the pushed commit, checked against the remote.
@@ -56,48 +53,37 @@ repo = pygit2.clone_repository(sys.argv[1], "out", callbacks=cb, proxy=True)
 print(repo.head.target)
 "#;
 
-fn main() {
-    let args = Arguments::from_args();
-    let https = "https://bitbucket.org/username/demo.git";
-    let http = "http://bitbucket.org/username/demo.git";
-    let trials = vec![
-        trial(
-            "dulwich_clones_https_through_connect",
-            "dulwich",
-            DULWICH_CLONE,
-            https,
-            HEAD,
-        ),
-        trial(
-            "dulwich_clones_http_through_http_proxy",
-            "dulwich",
-            DULWICH_CLONE,
-            http,
-            HEAD,
-        ),
-        trial(
-            "dulwich_wrong_token_gets_401",
-            "dulwich",
-            DULWICH_WRONG,
-            https,
-            "401 No valid credentials provided",
-        ),
-        trial(
-            "dulwich_pushes_https_through_connect",
-            "dulwich",
-            DULWICH_PUSH,
-            https,
-            PUSHED,
-        ),
-        trial(
-            "pygit2_clones_https_through_connect",
-            "pygit2",
-            PYGIT2_CLONE,
-            https,
-            HEAD,
-        ),
-    ];
-    libtest_mimic::run(&args, trials).exit();
+const HTTPS: &str = "https://bitbucket.org/username/demo.git";
+const HTTP: &str = "http://bitbucket.org/username/demo.git";
+
+#[test]
+fn dulwich_clones_https_through_connect() {
+    with_module("dulwich", DULWICH_CLONE, HTTPS, HEAD);
+}
+
+#[test]
+fn dulwich_clones_http_through_http_proxy() {
+    with_module("dulwich", DULWICH_CLONE, HTTP, HEAD);
+}
+
+#[test]
+fn dulwich_wrong_token_gets_401() {
+    with_module(
+        "dulwich",
+        DULWICH_WRONG,
+        HTTPS,
+        "401 No valid credentials provided",
+    );
+}
+
+#[test]
+fn dulwich_pushes_https_through_connect() {
+    with_module("dulwich", DULWICH_PUSH, HTTPS, PUSHED);
+}
+
+#[test]
+fn pygit2_clones_https_through_connect() {
+    with_module("pygit2", PYGIT2_CLONE, HTTPS, HEAD);
 }
 
 fn installed(module: &str) -> Result<(), String> {
@@ -114,29 +100,20 @@ fn installed(module: &str) -> Result<(), String> {
     }
 }
 
-fn trial(
-    name: &'static str,
-    module: &'static str,
-    script: &'static str,
-    url: &'static str,
-    expected: &'static str,
-) -> Trial {
-    Trial::ignorable_test(name, move || match installed(module) {
-        Ok(()) => clone(script, url, expected).map(|()| Completion::Completed),
-        Err(reason) if std::env::var_os("HELPSITE_REQUIRE_CLIENTS").is_some_and(|v| v == "1") => {
-            Err(format!("HELPSITE_REQUIRE_CLIENTS=1 but {reason}").into())
-        }
-        Err(reason) => Ok(Completion::ignored_with(format!("not run: {reason}"))),
-    })
+/// Runs [`clone`], or skips it (see [`client`]) when python3 cannot import `module`.
+fn with_module(module: &str, script: &str, url: &str, expected: &str) {
+    if client(installed(module)).is_some() {
+        outcome(clone(script, url, expected));
+    }
 }
 
 /// Runs `script URL` in a fresh directory with only the proxy variables and the CA; its stdout
 /// must be `expected`, and a clone (`out/`) must hold the mock's `main`. (Over http:// dulwich
 /// sends the credentials with its first request: no anonymous 401 in the log.)
-fn clone(script: &str, url: &str, expected: &str) -> Result<(), Failed> {
+fn clone(script: &str, url: &str, expected: &str) -> Result<(), String> {
     let as_of = "2026-11-28".parse::<AsOf>().unwrap();
     let env = Env::with(MockRemote::builder().as_of(as_of));
-    let work = tempfile::tempdir()?;
+    let work = tempfile::tempdir().map_err(|e| e.to_string())?;
     let proxy = env.remote.proxy_url();
     let out = Command::new("python3")
         .current_dir(work.path())
@@ -148,7 +125,8 @@ fn clone(script: &str, url: &str, expected: &str) -> Result<(), Failed> {
         .env("SSL_CERT_FILE", env.remote.ca_file())
         .env("TOKEN", TOKEN)
         .args(["-c", script, url])
-        .output()?;
+        .output()
+        .map_err(|e| format!("python3: {e}"))?;
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     if expected == PUSHED {
@@ -156,7 +134,9 @@ fn clone(script: &str, url: &str, expected: &str) -> Result<(), Failed> {
         let main = local(&bare, &["rev-parse", "main"]);
         let pushed = stdout.trim();
         if !out.status.success() || pushed.len() != 40 || main.trim() != pushed {
-            return Err(format!("remote main {main}; stdout: {stdout}\nstderr: {stderr}").into());
+            return Err(format!(
+                "remote main {main}; stdout: {stdout}\nstderr: {stderr}"
+            ));
         }
         let log: Vec<String> = env.remote.log().iter().map(ToString::to_string).collect();
         // dulwich drops the connection once it has the report, before the chunked body's end,
@@ -165,16 +145,16 @@ fn clone(script: &str, url: &str, expected: &str) -> Result<(), Failed> {
         return if log.iter().any(|l| l.starts_with(push)) {
             Ok(())
         } else {
-            Err(format!("no receive-pack through the proxy: {log:#?}").into())
+            Err(format!("no receive-pack through the proxy: {log:#?}"))
         };
     }
     if !out.status.success() || stdout.trim() != expected {
-        return Err(format!("stdout: {stdout}\nstderr: {stderr}").into());
+        return Err(format!("stdout: {stdout}\nstderr: {stderr}"));
     }
     if expected == HEAD {
         let head = local(&work.path().join("out"), &["rev-parse", "HEAD"]);
         if head.trim() != HEAD {
-            return Err(format!("the clone's HEAD is {head}").into());
+            return Err(format!("the clone's HEAD is {head}"));
         }
     }
     let log: Vec<String> = env.remote.log().iter().map(ToString::to_string).collect();
@@ -184,7 +164,7 @@ fn clone(script: &str, url: &str, expected: &str) -> Result<(), Failed> {
         "GET /username/demo.git/info/refs?service=git-upload-pack user=username allow 200"
     };
     if !log.iter().any(|l| l == through) {
-        return Err(format!("not through the proxy: {log:#?}").into());
+        return Err(format!("not through the proxy: {log:#?}"));
     }
     Ok(())
 }

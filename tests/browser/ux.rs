@@ -5,47 +5,44 @@
 //! axe-core's WCAG A/AA rules in both themes, the 404 page at a nested path, and print.html's
 //! links. Screenshots (phone and desktop, light and dark) go to target/screenshots/ux-*.png.
 //!
-//! Needs chromium + chromium-driver (as tests/browser.rs) and `npm ci` (axe-core); without them
-//! the tests are ignored with the reason, and with HELPSITE_REQUIRE_BROWSER=1 (CI) they fail.
+//! The session runs on the harness's chromedriver, over its guide. Needs `npm ci` (axe-core) too;
+//! without the browser or axe-core the tests are ignored with the reason, and with
+//! HELPSITE_REQUIRE_BROWSER=1 (CI) they fail.
 
-#[allow(dead_code)]
-mod browser_support;
-
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use browser_support::webdriver::Result;
-use browser_support::{Browser, Driver, Server, Site, copy_guide, find_tools};
+use crate::support::webdriver::Result;
+use crate::support::{Browser, Server, Site, copy_guide};
+use crate::{Harness, browser_required, screenshot_dir};
 use futures_util::future::LocalBoxFuture;
-use libtest_mimic::{Arguments, Completion, Failed, Trial};
+use libtest_mimic::{Completion, Failed, Trial};
 use serde_json::{Value, json};
 
 const WAIT: Duration = Duration::from_secs(15);
-const LAYOUT_JS: &str = include_str!("browser_support/layout.js");
-const CONTRAST_JS: &str = include_str!("browser_support/contrast.js");
+const LAYOUT_JS: &str = include_str!("support/layout.js");
+const CONTRAST_JS: &str = include_str!("support/contrast.js");
 const THEMES: [&str; 2] = ["light", "dark"];
 /// axe-core's rule tags for WCAG 2.0, 2.1 and 2.2 at levels A and AA.
 const WCAG_TAGS: [&str; 5] = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
-/// What every test shares: one runtime, one browser session, one built and served guide.
-struct World {
+/// What every test of this module shares: one runtime, one browser session, the harness's guide.
+pub(crate) struct World {
     runtime: tokio::runtime::Runtime,
     browser: Browser,
-    site: Site,
+    harness: Arc<Harness>,
     /// The same guide without `base_url`, served: its 404 page finds the root by itself.
     bare: (tempfile::TempDir, Server),
     axe: String,
-    _driver: Driver,
 }
 
-type Shared = Arc<Mutex<Option<std::result::Result<World, String>>>>;
+/// The module's world, started by its first trial and closed by [`close`].
+pub(crate) type Shared = Arc<Mutex<Option<std::result::Result<World, String>>>>;
 type Test = for<'a> fn(&'a World) -> LocalBoxFuture<'a, Result<()>>;
 
-fn main() {
-    let mut args = Arguments::from_args();
-    args.test_threads = Some(1);
-    let shared: Shared = Arc::new(Mutex::new(None));
+/// Every test of this module, named `ux::…`.
+pub(crate) fn trials(harness: &Arc<Harness>, shared: &Shared) -> Vec<Trial> {
     let tests: [(&str, Test); 10] = [
         ("serve_marks_go_from_running_to_their_result_live", |w| {
             Box::pin(serve_live_marks(w))
@@ -76,29 +73,30 @@ fn main() {
             Box::pin(screenshots(w))
         }),
     ];
-    let trials = tests
+    tests
         .into_iter()
-        .map(|(name, test)| trial(&shared, name, test))
-        .collect();
-    let conclusion = libtest_mimic::run(&args, trials);
+        .map(|(name, test)| trial(harness, shared, name, test))
+        .collect()
+}
+
+/// Ends the shared browser session, if a trial started one.
+pub(crate) fn close(shared: &Shared) {
     if let Some(Ok(world)) = shared.lock().unwrap_or_else(|e| e.into_inner()).take() {
         let World {
             runtime, browser, ..
         } = world;
         let _ = runtime.block_on(browser.close());
     }
-    conclusion.exit();
 }
 
-fn trial(shared: &Shared, name: &str, test: Test) -> Trial {
+fn trial(harness: &Arc<Harness>, shared: &Shared, name: &str, test: Test) -> Trial {
+    let harness = Arc::clone(harness);
     let shared = Arc::clone(shared);
-    Trial::ignorable_test(name, move || {
+    Trial::ignorable_test(format!("ux::{name}"), move || {
         let mut slot = shared.lock().unwrap_or_else(|e| e.into_inner());
-        let world = match slot.get_or_insert_with(World::start) {
+        let world = match slot.get_or_insert_with(|| World::start(&harness)) {
             Ok(world) => world,
-            Err(reason)
-                if std::env::var_os("HELPSITE_REQUIRE_BROWSER").is_some_and(|v| v == "1") =>
-            {
+            Err(reason) if browser_required() => {
                 return Err(format!("HELPSITE_REQUIRE_BROWSER=1 but {reason}").into());
             }
             Err(reason) => return Ok(Completion::ignored_with(format!("not run: {reason}"))),
@@ -109,14 +107,14 @@ fn trial(shared: &Shared, name: &str, test: Test) -> Trial {
 }
 
 impl World {
-    fn start() -> std::result::Result<World, String> {
-        let tools = find_tools()?;
+    fn start(harness: &Arc<Harness>) -> std::result::Result<World, String> {
+        harness.tools.as_ref().map_err(Clone::clone)?;
         let axe_path =
             Path::new(env!("CARGO_MANIFEST_DIR")).join("node_modules/axe-core/axe.min.js");
         let axe = std::fs::read_to_string(&axe_path)
             .map_err(|e| format!("{}: {e} (run `npm ci`)", axe_path.display()))?;
-        let driver = Driver::start(&tools)?;
-        let site = Site::guide()?;
+        let driver = harness.driver()?;
+        harness.site()?;
         let bare = copy_guide()?;
         let config = bare.path().join("helpsite.toml");
         let text = std::fs::read_to_string(&config).map_err(|e| e.to_string())?;
@@ -135,25 +133,29 @@ impl World {
         Ok(World {
             runtime,
             browser,
-            site,
+            harness: Arc::clone(harness),
             bare: (bare, bare_server),
             axe,
-            _driver: driver,
         })
     }
 
+    /// The harness's guide (started by [`World::start`]).
+    fn site(&self) -> &Site {
+        self.harness.site().expect("World::start built the guide")
+    }
+
     fn url(&self, page: &str) -> String {
-        self.site.server.url(page)
+        self.site().server.url(page)
     }
 
     /// Every built HTML page, relative to the site root, sorted.
     fn pages(&self) -> Vec<String> {
-        let mut pages: Vec<String> = walkdir::WalkDir::new(&self.site.built)
+        let mut pages: Vec<String> = walkdir::WalkDir::new(&self.site().built)
             .into_iter()
             .filter_map(|e| e.ok())
             .filter(|e| e.path().extension().is_some_and(|x| x == "html"))
             .filter_map(|e| {
-                let rel = e.path().strip_prefix(&self.site.built).ok()?;
+                let rel = e.path().strip_prefix(&self.site().built).ok()?;
                 Some(rel.to_string_lossy().replace('\\', "/"))
             })
             .collect();
@@ -635,7 +637,7 @@ async fn axe_violations(w: &World) -> Result<Vec<String>> {
 
 async fn nested_404(w: &World) -> Result<()> {
     w.viewport(1280, 900, false).await?;
-    let servers = [&w.site.server, &w.bare.1];
+    let servers = [&w.site().server, &w.bare.1];
     for (server, missing) in servers
         .into_iter()
         .flat_map(|s| ["no-such-page.html", "deep/er/still/no-such-page.html"].map(|m| (s, m)))
@@ -792,11 +794,4 @@ async fn write_png(w: &World, file: &Path) -> Result<()> {
         format!("{}: not a PNG", file.display())
     })?;
     std::fs::write(file, &png).map_err(|e| format!("{}: {e}", file.display()))
-}
-
-fn screenshot_dir() -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"));
-    target.join("screenshots")
 }
