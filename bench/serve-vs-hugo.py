@@ -54,7 +54,8 @@ def get(port, path):
         conn.request("GET", path, headers={"Cache-Control": "no-cache"})
         response = conn.getresponse()
         return response.status, response.read().decode("utf-8", "replace")
-    except OSError:
+    except (OSError, http.client.HTTPException):
+        # A response cut short (the server replaced the file mid-read): ask again.
         return 0, ""
     finally:
         conn.close()
