@@ -23,7 +23,7 @@
 //!   cached part of another build out). Same input, byte-identical files.
 //!
 //! The term list in the entry grows with the vocabulary (the generated 10,000-page corpus has
-//! 174 terms; a real site of that size may have tens of thousands): it is what makes typo
+//! 245 terms; a real site of that size may have tens of thousands): it is what makes typo
 //! matching across the whole dictionary possible without loading every shard.
 
 mod code;
