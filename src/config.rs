@@ -363,6 +363,21 @@ mod tests {
     }
 
     #[test]
+    fn search_split() {
+        let parse = |text: &str| Config::parse(text, Path::new("helpsite.toml"));
+        assert_eq!(parse("").unwrap().search.split, SearchSplit::Auto);
+        let config = parse("[search]\nsplit = \"always\"\n").unwrap();
+        assert_eq!(config.search.split, SearchSplit::Always);
+        assert_eq!(
+            parse("[search]\nsplit = \"never\"\n").unwrap().search.split,
+            SearchSplit::Never
+        );
+        let err = parse("[search]\nsplit = \"sometimes\"\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("always"), "{err}");
+    }
+
+    #[test]
     fn unknown_key_is_located() {
         let err = Config::parse(
             "title = \"T\"\n\ntitel = \"x\"\n",
