@@ -384,6 +384,11 @@ fn the_page_loads_a_split_index_part_by_part_with_relative_scripts() {
             "{out:#}"
         );
         assert_eq!(out["results"], page("eager")["results"], "{mode}");
+        assert_eq!(
+            out["afterArrowDown"], out["results"][0]["href"],
+            "keys as before"
+        );
+        assert_eq!(out["afterSlash"], "search-input");
         assert_eq!(out["afterEscape"], json!({"value": "", "hidden": true}));
     }
 }
