@@ -26,9 +26,29 @@ pub struct Config {
     /// `[snippets]`: how the snippet tests run (sandbox) and the site-wide snippet policy
     /// (languages shown but not run, bare fences, runners, the default timeout).
     pub snippets: SnippetPolicy,
+    /// `[search]`: how the search index is laid out.
+    pub search: SearchConfig,
     /// The mock remote's scenario (accounts, credentials, repositories) for the snippet tests.
     /// Owned by `crate::remote`; kept as raw TOML here until that module parses it.
     pub remote: Option<toml::Table>,
+}
+
+/// `[search]` in `helpsite.toml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// One index script, or an entry script with parts loaded per query (README "Search").
+    pub split: SearchSplit,
+}
+
+/// `[search] split`: `auto` splits the index when the single script would be large.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SearchSplit {
+    #[default]
+    Auto,
+    Always,
+    Never,
 }
 
 /// `[snippets]` in `helpsite.toml` (the sandbox switch and the snippet policy).
@@ -196,6 +216,7 @@ impl Default for Config {
             language: "en".into(),
             theme: ThemeConfig::default(),
             snippets: SnippetPolicy::default(),
+            search: SearchConfig::default(),
             remote: None,
         }
     }
@@ -348,6 +369,21 @@ mod tests {
             Some("https://example.com/edit/main/content/a.md")
         );
         assert!(config.remote.unwrap().contains_key("profile"));
+    }
+
+    #[test]
+    fn search_split() {
+        let parse = |text: &str| Config::parse(text, Path::new("helpsite.toml"));
+        assert_eq!(parse("").unwrap().search.split, SearchSplit::Auto);
+        let config = parse("[search]\nsplit = \"always\"\n").unwrap();
+        assert_eq!(config.search.split, SearchSplit::Always);
+        assert_eq!(
+            parse("[search]\nsplit = \"never\"\n").unwrap().search.split,
+            SearchSplit::Never
+        );
+        let err = parse("[search]\nsplit = \"sometimes\"\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("always"), "{err}");
     }
 
     #[test]

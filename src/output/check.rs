@@ -5,6 +5,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::search::PARTS;
 use crate::content::{Corpus, InputError, Kind};
 use crate::markdown::RenderedPage;
 use crate::markdown::links::{is_external, resolve, split_fragment};
@@ -69,7 +70,12 @@ pub(super) fn clashes<'a>(
     pages
         .chain(assets)
         .filter_map(|(out, source)| {
-            let what = generated.get(out)?;
+            let parts = format!("the search index's parts helpsite writes ({PARTS}/)");
+            let what = match generated.get(out) {
+                Some(what) => what,
+                None if out.starts_with(&format!("{PARTS}/")) => &parts,
+                None => return None,
+            };
             Some(InputError {
                 kind: Kind::Clash,
                 file: source.clone().into(),
@@ -299,6 +305,29 @@ mod tests {
                 "content/a.md:3: broken link 'b.md?v=1': no page content/b.md",
                 "content/a.md:3: broken link '/b.html': no file content/b.html",
             ]
+        );
+    }
+
+    #[test]
+    fn content_under_the_search_parts_folder_clashes() {
+        let corpus = Corpus {
+            root: ".".into(),
+            config: Config::default(),
+            pages: vec![],
+            assets: vec![
+                "static/search/s0.js".into(),
+                "static/searchlight.png".into(),
+            ],
+            drafts: vec![],
+            errors: vec![],
+            warnings: vec![],
+        };
+        let errors = clashes(&corpus, std::iter::empty());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(
+            errors[0].message.contains("search index's parts"),
+            "{}",
+            errors[0].message
         );
     }
 }

@@ -1,9 +1,10 @@
 //! The site-wide files: `404.html` (it works at any depth: see templates/404.html),
 //! `print.html` (written by [`super::print`]), `sitemap.xml` (only with a `base_url`) and
-//! `static/search-index.js`.
+//! `static/search-index.js` (with `static/search/` when the index is split).
 
 use std::path::Path;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::context::{Ctx, PageCtx, SiteCtx};
@@ -54,8 +55,14 @@ pub(super) fn write_search_index(
     body_of: super::BodyOf<'_>,
 ) -> anyhow::Result<()> {
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
-    let index = super::search::index_script(corpus, rendered, body_of, &urls);
-    write_file(&dir.join("static/search-index.js"), index.as_bytes())
+    let split = corpus.config.search.split;
+    let files = super::search::index_files(corpus, rendered, body_of, &urls, split);
+    if files.len() > 1 {
+        std::fs::create_dir_all(dir.join(super::search::PARTS))?;
+    }
+    files
+        .par_iter()
+        .try_for_each(|f| write_file(&dir.join(&f.path), f.text.as_bytes()))
 }
 
 /// The context of a page the build makes itself at the site's top level (404, print).

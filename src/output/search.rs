@@ -1,10 +1,30 @@
-//! The client-side search index: one script (`static/search-index.js`) that sets the global
-//! `HELPSITE_SEARCH_INDEX`, so search works from `file://` with nothing fetched. It is a term →
-//! postings table, not the pages' text: terms are sorted (UTF-16 order, as JavaScript compares)
-//! for prefix lookup, postings are delta-coded or bitmap-coded in a 64-letter alphabet, URL
-//! folders and headings are deduplicated, and each section keeps a short excerpt whose length
-//! shrinks as the site grows. `templates/static/search.js` reads it; README "Search" has the
-//! format and the figures at 10,000 pages.
+//! The client-side search index. Everything the browser reads is a script (never fetched
+//! JSON), so search works from `file://`. It is a term → postings table, not the pages' text:
+//! terms are sorted (UTF-16 order, as JavaScript compares) for prefix lookup, postings are
+//! delta-coded or bitmap-coded in a 64-letter alphabet, and each section keeps a short excerpt
+//! whose length shrinks as the site grows. `templates/static/search.js` reads it; README
+//! "Search" has the format and the figures at 10,000 pages.
+//!
+//! Two layouts, chosen by `[search] split` (`auto`: split when the one script would exceed
+//! `SPLIT_ABOVE` bytes; `always`; `never`):
+//!
+//! * **One file** (format 1): `static/search-index.js` sets `HELPSITE_SEARCH_INDEX` to the
+//!   whole index; URL folders and headings are deduplicated. Small sites: one request, and
+//!   nothing to wait for between keystrokes.
+//! * **Split** (format 2), so that one query downloads a small part of a large index:
+//!   `static/search-index.js` is the entry, with every term (prefix and one-letter-typo lookups
+//!   stay in the browser, exactly as with one file), the number of sections, and where the
+//!   postings are; `static/search/s<i>.js` are the postings of runs of consecutive terms (a
+//!   run closes at `SHARD_BYTES`; a title list holds the page's sections rather than the
+//!   page, so ranking needs no page table); `static/search/c<i>.js` hold the URL, title,
+//!   heading and excerpt of `CHUNK_SECTIONS` consecutive sections, loaded only for results
+//!   shown. Each part is a script that puts its data into the global `HELPSITE_SEARCH_PARTS`;
+//!   search.js adds its `<script>` when a query needs it (`?k=`, the index's hash, keeps a
+//!   cached part of another build out). Same input, byte-identical files.
+//!
+//! The term list in the entry grows with the vocabulary (the generated 10,000-page corpus has
+//! 245 terms; a real site of that size may have tens of thousands): it is what makes typo
+//! matching across the whole dictionary possible without loading every shard.
 
 mod code;
 mod html;
@@ -14,7 +34,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::{content::Corpus, markdown::RenderedPage};
+use crate::{config::SearchSplit, content::Corpus, markdown::RenderedPage};
 use code::encode_postings;
 use html::sections_of;
 
@@ -31,16 +51,96 @@ const STOP_WORDS: &[&str] = &[
     "or", "that", "the", "this", "to", "with",
 ];
 
-/// Builds the text of `static/search-index.js`. `body_of(r)` is the HTML of `r` as the page
-/// shows it (see `verify::body`). `urls[i]` is the URL, relative to the site root, of
-/// `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as long as `rendered` but not as
-/// the corpus is taken as one URL per rendered page.
+/// Above this many bytes as one script, `split = "auto"` splits the index.
+const SPLIT_ABOVE: usize = 200_000;
+/// A postings shard is closed once it holds this many bytes of postings (a term's postings are
+/// never split, so one term may make a larger one).
+const SHARD_BYTES: usize = 2_048;
+/// Sections per page-metadata chunk.
+const CHUNK_SECTIONS: usize = 8;
+
+/// How a split index is cut: `SHARD_BYTES` and `CHUNK_SECTIONS`, smaller in tests.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    shard_bytes: usize,
+    /// At least 1.
+    chunk_sections: usize,
+}
+
+const LAYOUT: Layout = Layout {
+    shard_bytes: SHARD_BYTES,
+    chunk_sections: CHUNK_SECTIONS,
+};
+/// The entry script (the whole index when not split), and the folder of the parts.
+pub const ENTRY: &str = "static/search-index.js";
+pub const PARTS: &str = "static/search";
+
+/// A file of the search index: its path under the output folder and its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// Builds the text of `static/search-index.js`, the whole index as one script. `body_of(r)` is
+/// the HTML of `r` as the page shows it (see `verify::body`). `urls[i]` is the URL,
+/// relative to the site root, of `corpus.pages[i]` (`rendered[j].page` indexes it); a `urls` as
+/// long as `rendered` but not as the corpus is taken as one URL per rendered page.
 pub fn index_script(
     corpus: &Corpus,
     rendered: &[RenderedPage],
     body_of: super::BodyOf<'_>,
     urls: &[String],
 ) -> String {
+    tables(corpus, rendered, body_of, urls).single()
+}
+
+/// The files of the index as `split` asks: the one script, or the entry ([`ENTRY`], first)
+/// and its parts under [`PARTS`]; `auto` splits when the one script would exceed
+/// `SPLIT_ABOVE` bytes. Arguments as for [`index_script`].
+pub fn index_files(
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    body_of: super::BodyOf<'_>,
+    urls: &[String],
+    split: SearchSplit,
+) -> Vec<IndexFile> {
+    index_files_in(corpus, rendered, body_of, urls, split, LAYOUT)
+}
+
+fn index_files_in(
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    body_of: super::BodyOf<'_>,
+    urls: &[String],
+    split: SearchSplit,
+    layout: Layout,
+) -> Vec<IndexFile> {
+    let tables = tables(corpus, rendered, body_of, urls);
+    let single = || IndexFile {
+        path: ENTRY.into(),
+        text: tables.single(),
+    };
+    match split {
+        SearchSplit::Never => vec![single()],
+        SearchSplit::Always => tables.split(layout),
+        SearchSplit::Auto => {
+            let one = single();
+            if one.text.len() <= SPLIT_ABOVE {
+                vec![one]
+            } else {
+                tables.split(layout)
+            }
+        }
+    }
+}
+
+fn tables(
+    corpus: &Corpus,
+    rendered: &[RenderedPage],
+    body_of: super::BodyOf<'_>,
+    urls: &[String],
+) -> Tables {
     let by_page = urls.len() == corpus.pages.len();
     let pages: Vec<PageText> = rendered
         .par_iter()
@@ -184,12 +284,11 @@ impl Builder {
         self.terms.get_mut(term).expect("just inserted")
     }
 
-    fn finish(self) -> String {
+    /// Sorts the terms (UTF-16 order, as JavaScript compares) and finishes the folder names.
+    fn finish(self) -> Tables {
         let mut terms: Vec<(String, Postings)> = self.terms.into_iter().collect();
         terms.sort_by(|a, b| a.0.encode_utf16().cmp(b.0.encode_utf16()));
-        let post = terms.iter().map(|(_, p)| encode_postings(p)).collect();
-        let index = Index {
-            v: 1,
+        Tables {
             dirs: self
                 .dirs
                 .into_iter()
@@ -198,15 +297,172 @@ impl Builder {
             pages: self.pages,
             heads: self.heads,
             secs: self.secs,
-            terms: terms.into_iter().map(|(t, _)| t).collect(),
-            post,
+            terms,
+        }
+    }
+}
+
+/// The index's tables, ready to be written as one script or split into parts.
+struct Tables {
+    dirs: Vec<String>,
+    pages: Vec<(u32, String, String, u32)>,
+    heads: Vec<(String, String)>,
+    secs: Vec<(u32, String)>,
+    terms: Vec<(String, Postings)>,
+}
+
+impl Tables {
+    /// The whole index as one script (format 1).
+    fn single(&self) -> String {
+        let index = Index {
+            v: 1,
+            dirs: self.dirs.clone(),
+            pages: self.pages.clone(),
+            heads: self.heads.clone(),
+            secs: self.secs.clone(),
+            terms: self.terms.iter().map(|(t, _)| t.clone()).collect(),
+            post: self.terms.iter().map(|(_, p)| encode_postings(p)).collect(),
         };
-        let json = serde_json::to_string(&index).expect("serializing strings and numbers");
-        // JSON allows U+2028/2029 raw; older JavaScript parsers do not.
-        let json = json
-            .replace('\u{2028}', "\\u2028")
-            .replace('\u{2029}', "\\u2029");
-        format!("var HELPSITE_SEARCH_INDEX = {json};\n")
+        format!("var HELPSITE_SEARCH_INDEX = {};\n", to_json(&index))
+    }
+
+    /// The index split (format 2): the entry `static/search-index.js` (terms, where each
+    /// term's postings are) and the parts under `static/search/`: `s<i>.js`, the postings of a
+    /// run of consecutive terms (title lists hold sections here, not pages), and `c<i>.js`, the
+    /// title, URL, heading and excerpt of sections `i * layout.chunk_sections ..`.
+    fn split(&self, layout: Layout) -> Vec<IndexFile> {
+        let mut first_sec = Vec::with_capacity(self.pages.len() + 1);
+        let mut at = 0u32;
+        for page in &self.pages {
+            first_sec.push(at);
+            at += page.3;
+        }
+        first_sec.push(at);
+        let mut parts = Vec::new();
+        let mut shards = Vec::new();
+        let mut shard: Vec<String> = Vec::new();
+        let mut shard_bytes = 0;
+        for (i, (_, p)) in self.terms.iter().enumerate() {
+            if shard.is_empty() {
+                shards.push(i as u32);
+            }
+            let title: Vec<u32> = p
+                .title
+                .iter()
+                .flat_map(|&page| {
+                    let page = page as usize;
+                    let from = first_sec.get(page).copied().unwrap_or(0);
+                    let to = first_sec.get(page + 1).copied().unwrap_or(from);
+                    from..to
+                })
+                .collect();
+            let code = encode_postings(&Postings {
+                body: p.body.clone(),
+                heading: p.heading.clone(),
+                title,
+            });
+            shard_bytes += code.len();
+            shard.push(code);
+            if shard_bytes >= layout.shard_bytes || i + 1 == self.terms.len() {
+                let name = format!("s{}", shards.len() - 1);
+                parts.push((name, to_json(&std::mem::take(&mut shard))));
+                shard_bytes = 0;
+            }
+        }
+        let mut sec_page = Vec::with_capacity(self.secs.len());
+        for (p, page) in self.pages.iter().enumerate() {
+            sec_page.extend(std::iter::repeat_n(p, page.3 as usize));
+        }
+        for (c, secs) in self.secs.chunks(layout.chunk_sections).enumerate() {
+            let mut pages: Vec<(String, &str)> = Vec::new();
+            let mut rows: Vec<(usize, &str, &str, &str)> = Vec::with_capacity(secs.len());
+            for (k, (head, text)) in secs.iter().enumerate() {
+                let page = sec_page.get(c * layout.chunk_sections + k).copied();
+                let Some((dir, file, title, _)) = page.and_then(|p| self.pages.get(p)) else {
+                    continue;
+                };
+                let dir = self.dirs.get(*dir as usize).map_or("", String::as_str);
+                let url = format!("{dir}{file}");
+                if pages.last().is_none_or(|(u, _)| *u != url) {
+                    pages.push((url, title));
+                }
+                let (id, heading) = self
+                    .heads
+                    .get(*head as usize)
+                    .map_or(("", ""), |(i, h)| (i, h));
+                rows.push((pages.len() - 1, id, heading, text));
+            }
+            parts.push((format!("c{c}"), to_json(&(pages, rows))));
+        }
+        let mut hash = Fnv::default();
+        for (name, json) in &parts {
+            hash.write(name.as_bytes());
+            hash.write(json.as_bytes());
+        }
+        let terms: Vec<&str> = self.terms.iter().map(|(t, _)| t.as_str()).collect();
+        hash.write(to_json(&terms).as_bytes());
+        let entry = Entry {
+            v: 2,
+            key: format!("{:016x}", hash.0),
+            n: self.secs.len() as u32,
+            chunk: layout.chunk_sections as u32,
+            terms,
+            shards,
+        };
+        let mut files = vec![IndexFile {
+            path: ENTRY.into(),
+            text: format!("var HELPSITE_SEARCH_INDEX = {};\n", to_json(&entry)),
+        }];
+        files.extend(parts.into_iter().map(|(name, json)| IndexFile {
+            path: format!("{PARTS}/{name}.js"),
+            text: format!(
+                "var HELPSITE_SEARCH_PARTS = HELPSITE_SEARCH_PARTS || {{}};\n\
+                 HELPSITE_SEARCH_PARTS[\"{name}\"] = {json};\n"
+            ),
+        }));
+        files
+    }
+}
+
+/// The entry script of a split index (format 2); search.js reads these names.
+#[derive(Serialize)]
+struct Entry<'a> {
+    v: u32,
+    /// A hash of the whole index, appended to the parts' URLs (`?k=`) so that a browser never
+    /// mixes parts of two builds from its cache.
+    key: String,
+    /// Number of sections.
+    n: u32,
+    /// Sections per `c<i>.js` chunk.
+    chunk: u32,
+    /// All terms, sorted by UTF-16 code units (prefix and typo lookups need no part).
+    terms: Vec<&'a str>,
+    /// The number of the first term of each `s<i>.js` shard.
+    shards: Vec<u32>,
+}
+
+/// JSON text, with U+2028/2029 escaped: JSON allows them raw, older JavaScript parsers do not.
+fn to_json(value: &impl Serialize) -> String {
+    serde_json::to_string(value)
+        .unwrap_or_default()
+        .replace('\u{2028}', "\\u2028")
+        .replace('\u{2029}', "\\u2029")
+}
+
+/// FNV-1a, 64 bits: stable across builds and platforms, unlike std's hasher.
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 

@@ -1,7 +1,11 @@
 // helpsite search: reads the global HELPSITE_SEARCH_INDEX (static/search-index.js, built by
 // src/output/search.rs) and wires the box from partials/search.html. The ranking is the pure
 // function `search(index, query)`, exported for node when `module` exists. All text reaches the
-// DOM through textContent, never as HTML.
+// DOM through textContent, never as HTML. A split index (format 2) is an entry with the terms;
+// the postings shards and page chunks it names are scripts under static/search/ that add
+// themselves to the global HELPSITE_SEARCH_PARTS: `search` then answers with `need`, the parts
+// to load before asking again, and the page loads them with <script> tags (file:// allows
+// scripts, not fetch).
 (function (global) {
   'use strict';
 
@@ -50,7 +54,9 @@
   }
 
   // Prepares the raw index once: section → page, first section of each page, decoded cache.
-  function load(raw) {
+  // A split index keeps the parts loaded so far in `parts` (name → data).
+  function load(raw, parts) {
+    if (raw.v === 2) return { raw: raw, n: raw.n, parts: parts || {}, cache: {} };
     var secPage = new Uint32Array(raw.secs.length);
     var firstSec = new Uint32Array(raw.pages.length + 1);
     var s = 0;
@@ -59,7 +65,7 @@
       for (var k = 0; k < raw.pages[p][3]; k++) secPage[s++] = p;
     }
     firstSec[raw.pages.length] = s;
-    return { raw: raw, secPage: secPage, firstSec: firstSec, cache: {} };
+    return { raw: raw, n: raw.secs.length, secPage: secPage, firstSec: firstSec, cache: {} };
   }
 
   // Term numbers matching a query word: the exact term, plus longer ones for words of 3+ letters.
@@ -102,18 +108,48 @@
     return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
   }
 
+  // The shard holding a term's postings in a split index: the last one starting at or before it.
+  function shardOf(index, term) {
+    var starts = index.raw.shards;
+    var lo = 0;
+    var hi = starts.length - 1;
+    while (lo < hi) {
+      var mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= term) lo = mid; else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  // The parts of a split index that `terms` (term numbers) or `secs` (section numbers) need
+  // and that are not loaded yet; none for a one-file index.
+  function missing(index, terms, secs) {
+    var need = [];
+    if (index.raw.v !== 2) return need;
+    var add = function (name) { if (!index.parts[name] && need.indexOf(name) < 0) need.push(name); };
+    terms.forEach(function (t) { add('s' + shardOf(index, t)); });
+    secs.forEach(function (s) { add('c' + Math.floor(s / index.raw.chunk)); });
+    return need;
+  }
+
   function postings(index, term) {
     var cached = index.cache[term];
     if (cached) return cached;
-    var lists = index.raw.post[term].split(',');
+    var code;
+    if (index.raw.v === 2) {
+      var shard = shardOf(index, term);
+      code = index.parts['s' + shard][term - index.raw.shards[shard]];
+    } else {
+      code = index.raw.post[term];
+    }
+    var lists = code.split(',');
     cached = { body: decodeList(lists[0]), heading: decodeList(lists[1]), title: decodeList(lists[2]) };
     index.cache[term] = cached;
     return cached;
   }
 
-  // Marks every section matched by one query word: stamp = the word's number + 1.
-  function markWord(index, word, stamp, seen, count, bonus) {
-    var terms = lookup(index, word);
+  // Marks every section matched by one query word (its `terms`): stamp = the word's number + 1.
+  // Title lists hold pages in a one-file index, their sections in a split one.
+  function markWord(index, terms, stamp, seen, count, bonus) {
     terms.forEach(function (term) {
       var p = postings(index, term);
       var hit = function (sec, extra) {
@@ -122,25 +158,38 @@
       };
       p.body.forEach(function (sec) { hit(sec, 0); });
       p.heading.forEach(function (sec) { hit(sec, HEADING_BONUS); });
-      p.title.forEach(function (page) {
-        for (var sec = index.firstSec[page]; sec < index.firstSec[page + 1]; sec++) hit(sec, TITLE_BONUS);
+      p.title.forEach(function (id) {
+        if (!index.firstSec) { hit(id, TITLE_BONUS); return; }
+        for (var sec = index.firstSec[id]; sec < index.firstSec[id + 1]; sec++) hit(sec, TITLE_BONUS);
       });
     });
-    return terms;
+  }
+
+  // An answer that is not ready: load the parts named in `need` (into index.parts), then ask again.
+  function pending(need) {
+    var out = [];
+    out.need = need;
+    out.total = 0;
+    return out;
   }
 
   // Ranks sections: most query words first, then heading/title hits, then reading order. The
-  // array's `total` is how many sections matched (more than shown when capped at `limit`).
+  // array's `total` is how many sections matched (more than shown when capped at `limit`). With
+  // a split index whose parts are not all loaded, the answer is empty with `need` set instead.
   function search(index, query, limit) {
     var words = tokenize(query);
-    var n = index.secPage.length;
+    var n = index.n;
     if (!words.length || !n) return [];
+    var found = words.map(function (w) { return lookup(index, w); });
+    var need = missing(index, [].concat.apply([], found), []);
+    if (need.length) return pending(need);
     var seen = new Int32Array(n);
     var count = new Uint16Array(n);
     var bonus = new Uint32Array(n);
     var marked = words.slice();
     words.forEach(function (w, i) {
-      markWord(index, w, i + 1, seen, count, bonus).forEach(function (term) {
+      markWord(index, found[i], i + 1, seen, count, bonus);
+      found[i].forEach(function (term) {
         var t = index.raw.terms[term];
         if (t.lastIndexOf(w, 0) !== 0 && marked.indexOf(t) < 0) marked.push(t);
       });
@@ -148,7 +197,10 @@
     var hits = [];
     for (var s = 0; s < n; s++) if (count[s]) hits.push(s);
     hits.sort(function (x, y) { return count[y] - count[x] || bonus[y] - bonus[x] || x - y; });
-    var results = hits.slice(0, limit || 20).map(function (sec) {
+    var top = hits.slice(0, limit || 20);
+    need = missing(index, [], top);
+    if (need.length) return pending(need);
+    var results = top.map(function (sec) {
       return result(index, sec, marked, count[sec], words.length);
     });
     results.total = hits.length;
@@ -159,11 +211,21 @@
   // `hl` carries them to the page opened, `?hl=a+b` before the anchor).
   function result(index, sec, words, matched, asked) {
     var raw = index.raw;
-    var page = raw.pages[index.secPage[sec]];
-    var head = raw.heads[raw.secs[sec][0]];
-    var url = raw.dirs[page[0]] + page[1] + (head[0] ? '#' + head[0] : '');
-    return { url: url, title: page[2], heading: head[1], matched: matched, words: asked,
-      hl: words.map(encodeURIComponent).join('+'), excerpt: excerpt(raw.secs[sec][1], words) };
+    var path, title, id, heading, text;
+    if (raw.v === 2) {
+      // A chunk: [[[page url, title], …], [[page in chunk, anchor id, heading, excerpt], …]].
+      var chunk = index.parts['c' + Math.floor(sec / raw.chunk)];
+      var row = chunk[1][sec % raw.chunk];
+      path = chunk[0][row[0]][0]; title = chunk[0][row[0]][1];
+      id = row[1]; heading = row[2]; text = row[3];
+    } else {
+      var page = raw.pages[index.secPage[sec]];
+      var head = raw.heads[raw.secs[sec][0]];
+      path = raw.dirs[page[0]] + page[1]; title = page[2];
+      id = head[0]; heading = head[1]; text = raw.secs[sec][1];
+    }
+    return { url: path + (id ? '#' + id : ''), title: title, heading: heading, matched: matched,
+      words: asked, hl: words.map(encodeURIComponent).join('+'), excerpt: excerpt(text, words) };
   }
 
   // The window of the excerpt holding the most distinct query words, as [text, isMatch] pieces.
@@ -313,6 +375,35 @@
     (document.head || document.documentElement).appendChild(tag);
   }
 
+  // Adds the <script> of each part of a split index in `names` (a part already loading is
+  // waited for, not added twice), then calls done(), or failed() if one did not define its part.
+  // `?k=` (the index's key) keeps a browser from mixing in parts of an older build it cached.
+  var partWaits = {};
+  function withParts(root, names, done, failed) {
+    var parts = global.HELPSITE_SEARCH_PARTS;
+    var left = names.length;
+    var bad = false;
+    var settled = function (ok) {
+      bad = bad || !ok;
+      if (--left === 0) { if (bad) failed(); else done(); }
+    };
+    names.forEach(function (name) {
+      if (parts[name]) { settled(true); return; }
+      if (partWaits[name]) { partWaits[name].push(settled); return; }
+      partWaits[name] = [settled];
+      var tag = document.createElement('script');
+      tag.src = root + 'static/search/' + name + '.js?k=' + encodeURIComponent(global.HELPSITE_SEARCH_INDEX.key || '');
+      var end = function () {
+        var calls = partWaits[name];
+        delete partWaits[name];
+        calls.forEach(function (c) { c(!!parts[name]); });
+      };
+      tag.onload = end;
+      tag.onerror = end;
+      (document.head || document.documentElement).appendChild(tag);
+    });
+  }
+
   function setup() {
     var box = document.getElementById('search');
     var input = document.getElementById('search-input');
@@ -321,10 +412,18 @@
     if (!box || !input || !list || !status) return;
     var root = siteRoot(box);
     var index = null;
+    global.HELPSITE_SEARCH_PARTS = global.HELPSITE_SEARCH_PARTS || {};
     var show = function () {
       var query = input.value;
-      list.textContent = '';
       var results = query.trim() ? search(index, query, 20) : [];
+      if (results.need) {
+        // The answer to `query` once its parts are here, unless the reader typed on meanwhile.
+        status.textContent = 'Loading the search index…';
+        withParts(root, results.need, function () { if (input.value === query) show(); },
+          function () { if (input.value === query) status.textContent = 'Search index not found.'; });
+        return;
+      }
+      list.textContent = '';
       results.forEach(function (r) { list.appendChild(renderResult(r, root)); });
       list.hidden = results.length === 0;
       var capped = results.total > results.length;
@@ -335,7 +434,7 @@
     var run = function () {
       if (index) { show(); return; }
       if (input.value.trim()) status.textContent = 'Loading the search index…';
-      withIndex(root, function (raw) { index = index || load(raw); show(); },
+      withIndex(root, function (raw) { index = index || load(raw, global.HELPSITE_SEARCH_PARTS); show(); },
         function () { status.textContent = 'Search index not found.'; });
     };
     input.addEventListener('input', run);

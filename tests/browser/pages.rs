@@ -161,6 +161,21 @@ async fn search_lands_on_heading(browser: &Browser, site: &Site, mode: Mode) -> 
     ensure(href.contains('#'), || {
         format!("the first result links to a page, not a heading: {href}")
     })?;
+    // The guide's index is split (browser_support::Site): the query loaded a shard and a chunk.
+    let parts = s
+        .js(
+            "return Object.keys(window.HELPSITE_SEARCH_PARTS || {}).sort();",
+            json!([]),
+        )
+        .await?;
+    let names: Vec<&str> = parts
+        .as_array()
+        .map(|p| p.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    ensure(
+        names.iter().any(|n| n.starts_with('s')) && names.iter().any(|n| n.starts_with('c')),
+        || format!("search loaded no shard or no chunk of the split index: {names:?}"),
+    )?;
     s.click("#search-results a").await?;
     let landed = s.wait_for(
         "the result's heading",

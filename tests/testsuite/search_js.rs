@@ -1,6 +1,8 @@
 //! `cargo test --test search_js`: builds tests/fixtures/search with the real binary and queries
 //! the built `static/search-index.js` with the built `static/search.js` under node — the pure ranking function, and the page wiring in a
-//! minimal fake DOM (escaping, links, keyboard). Needs `node` on PATH; fails if it is missing.
+//! minimal fake DOM (escaping, links, keyboard). The same fixture built with `[search] split =
+//! "always"` must answer every query alike, its parts loaded on demand. Needs `node` on PATH;
+//! fails if it is missing.
 
 use std::path::Path;
 use std::process::Command;
@@ -9,20 +11,60 @@ use assert_cmd::prelude::*;
 use serde_json::{Value, json};
 
 const QUERY_JS: &str = r#"
-const vm = require('vm'), fs = require('fs');
+const vm = require('vm'), fs = require('fs'), path = require('path');
 const [indexPath, searchPath, queries] = process.argv.slice(1);
-const ctx = {};
-vm.runInNewContext(fs.readFileSync(indexPath, 'utf8'), ctx);
+const ctx = vm.createContext({});
+vm.runInContext(fs.readFileSync(indexPath, 'utf8'), ctx);
 const s = require(searchPath);
-const index = s.load(ctx.HELPSITE_SEARCH_INDEX);
-console.log(JSON.stringify(JSON.parse(queries).map(q => s.search(index, q, 5))));
+const index = s.load(ctx.HELPSITE_SEARCH_INDEX, ctx.HELPSITE_SEARCH_PARTS = {});
+const loaded = [];
+// A split index answers `need` until its parts are loaded: load them as the page would.
+const ask = q => {
+  for (let round = 0; round < 3; round++) {
+    const r = s.search(index, q, 5);
+    if (!r.need) return r;
+    r.need.forEach(name => {
+      loaded.push(name);
+      const file = path.join(path.dirname(indexPath), 'search', name + '.js');
+      vm.runInContext(fs.readFileSync(file, 'utf8'), ctx);
+    });
+  }
+  throw new Error('still needs parts after three rounds: ' + q);
+};
+const answers = JSON.parse(queries).map(ask);
+// With SEARCH_LOADED: then the parts loaded, and each answer's total.
+if (process.env.SEARCH_LOADED) answers.push(loaded, answers.map(r => r.total || 0));
+console.log(JSON.stringify(answers));
 "#;
 
 /// Builds tests/fixtures/search with the real binary into a temp dir; returns the dir and the
 /// paths of the built `static/search-index.js` and `static/search.js`.
 fn build_fixture() -> (tempfile::TempDir, String, String) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
+    build_fixture_as("")
+}
+
+/// As [`build_fixture`], with `config` added to a copy of the fixture's helpsite.toml.
+fn build_fixture_as(config: &str) -> (tempfile::TempDir, String, String) {
+    let mut root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/search");
     let dir = tempfile::tempdir().expect("temp dir");
+    if !config.is_empty() {
+        let copy = dir.path().join("site");
+        for entry in walkdir::WalkDir::new(&root)
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let to = copy.join(entry.path().strip_prefix(&root).expect("under root"));
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).expect("mkdir");
+            } else {
+                std::fs::copy(entry.path(), &to).expect("copy");
+            }
+        }
+        let toml = copy.join("helpsite.toml");
+        let text = std::fs::read_to_string(&toml).expect("helpsite.toml") + config;
+        std::fs::write(&toml, text).expect("write helpsite.toml");
+        root = copy;
+    }
     let out = dir.path().join("public");
     Command::cargo_bin("helpsite")
         .expect("binary")
@@ -57,7 +99,13 @@ fn node(code: &str, args: &[&str]) -> Value {
 }
 
 fn query(queries: &[&str]) -> Vec<Value> {
-    let (_dir, index, search) = build_fixture();
+    query_in(build_fixture(), queries)
+}
+
+const SPLIT: &str = "\n[search]\nsplit = \"always\"\n";
+
+fn query_in(built: (tempfile::TempDir, String, String), queries: &[&str]) -> Vec<Value> {
+    let (_dir, index, search) = built;
     let queries = json!(queries).to_string();
     let args = [index.as_str(), search.as_str(), queries.as_str()];
     match node(QUERY_JS, &args) {
@@ -160,7 +208,11 @@ const DOM_JS: &str = include_str!("search_js_dom.js");
 
 /// Runs the fake page (`lazy`: without search-index.js preloaded) with the query `alert`.
 fn page(mode: &str) -> Value {
-    let (_dir, index, search) = build_fixture();
+    page_in(build_fixture(), mode)
+}
+
+fn page_in(built: (tempfile::TempDir, String, String), mode: &str) -> Value {
+    let (_dir, index, search) = built;
     node(DOM_JS, &[index.as_str(), search.as_str(), "alert", mode])
 }
 
@@ -209,4 +261,134 @@ fn without_a_preloaded_index_the_page_loads_it_on_first_use() {
         "{out:#}"
     );
     assert_eq!(out["results"], page("eager")["results"]);
+}
+
+/// Every query of the tests above, and some more.
+const QUERIES: &[&str] = &[
+    "fatal: Authentication failed for 'https://bitbucket.org/username/demo.git/'",
+    "remote: Bitbucket Cloud recently stopped supporting account passwords for Git authentication.",
+    "api token",
+    "scopes",
+    "ssh",
+    "token",
+    "authenti",
+    "the for a",
+    "zzzzqx",
+    "",
+    "alert",
+    "pasword",
+    "scopez",
+    "git",
+];
+
+#[test]
+fn a_split_index_answers_every_query_as_the_one_file_does() {
+    let (dir, index, search) = build_fixture_as(SPLIT);
+    let parts = Path::new(&index).with_file_name("search");
+    assert!(
+        parts.join("s0.js").is_file() && parts.join("c0.js").is_file(),
+        "split"
+    );
+    let one = query(QUERIES);
+    let split = query_in((dir, index, search), QUERIES);
+    assert_eq!(split, one);
+    let (dir, index, search) = build_fixture_as(SPLIT);
+    let totals = |index: &str, search: &str| {
+        let out = Command::new("node")
+            .arg("-e")
+            .arg(QUERY_JS)
+            .args([index, search, &json!(QUERIES).to_string()])
+            .env("SEARCH_LOADED", "1")
+            .output()
+            .expect("node");
+        let all: Value = serde_json::from_slice(&out.stdout).expect("json");
+        all[QUERIES.len() + 1].clone()
+    };
+    let (one_dir, one_index, one_search) = build_fixture();
+    assert_eq!(
+        totals(&index, &search),
+        totals(&one_index, &one_search),
+        "totals"
+    );
+    drop((dir, one_dir));
+}
+
+#[test]
+fn a_split_index_loads_only_the_parts_a_query_needs() {
+    let (dir, index, search) = build_fixture_as(SPLIT);
+    let shards = std::fs::read_dir(Path::new(&index).with_file_name("search"))
+        .expect("parts")
+        .count();
+    let queries = json!(["ssh"]).to_string();
+    let out = Command::new("node")
+        .arg("-e")
+        .arg(QUERY_JS)
+        .args([index.as_str(), search.as_str(), queries.as_str()])
+        .env("SEARCH_LOADED", "1")
+        .output()
+        .expect("node");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let answers: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let loaded = answers[1].as_array().expect("loaded parts");
+    assert!(
+        loaded
+            .iter()
+            .any(|p| p.as_str().is_some_and(|p| p.starts_with('s')))
+            && loaded
+                .iter()
+                .any(|p| p.as_str().is_some_and(|p| p.starts_with('c'))),
+        "{loaded:?}"
+    );
+    assert!(loaded.len() < shards, "{} of {shards} parts", loaded.len());
+    drop(dir);
+}
+
+#[test]
+fn the_page_loads_a_split_index_part_by_part_with_relative_scripts() {
+    for mode in ["lazy", "eager"] {
+        let out = page_in(build_fixture_as(SPLIT), mode);
+        let scripts: Vec<&str> = out["scripts"]
+            .as_array()
+            .expect("scripts")
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        let parts = if mode == "lazy" {
+            assert_eq!(scripts[0], "../static/search-index.js", "{out:#}");
+            &scripts[1..]
+        } else {
+            &scripts[..]
+        };
+        assert!(parts.len() >= 2, "a shard and a chunk: {out:#}");
+        for part in parts {
+            let name = part
+                .strip_prefix("../static/search/")
+                .and_then(|p| p.split_once(".js?k="));
+            assert!(
+                name.is_some_and(|(n, key)| n.len() > 1
+                    && (n.starts_with('s') || n.starts_with('c'))
+                    && key.len() == 16),
+                "{part}"
+            );
+        }
+        let mut unique = parts.to_vec();
+        unique.dedup();
+        assert_eq!(unique.len(), parts.len(), "each part once: {parts:?}");
+        assert_eq!(out["statusWhileLoading"], "Loading the search index…");
+        assert_eq!(
+            out["status"], "1 result. Arrow keys to move, Enter to open.",
+            "{out:#}"
+        );
+        assert_eq!(out["results"], page("eager")["results"], "{mode}");
+        assert_eq!(
+            out["afterArrowDown"], out["results"][0]["href"],
+            "keys as before"
+        );
+        assert_eq!(out["afterSlash"], "search-input");
+        assert_eq!(out["afterEscape"], json!({"value": "", "hidden": true}));
+    }
 }

@@ -1,9 +1,12 @@
 // Used by tests/search_js.rs: runs search-index.js and search.js in a node vm with a minimal fake
 // DOM (only what search.js touches; innerHTML throws), types a query, presses keys, and prints
 // what a reader would see as JSON. usage: node -e "$(cat this)" INDEX SEARCH_JS QUERY [lazy]
-// With `lazy` the page has not loaded INDEX: search.js must add its <script> on first use.
+// With `lazy` the page has not loaded INDEX: search.js must add its <script> on first use. The
+// page sits one folder below the site root (`../static/…`); a <script> it adds runs the file its
+// src names there (without `?k=`), so a split index loads its parts as from file://.
 const vm = require('vm');
 const fs = require('fs');
+const path = require('path');
 const [indexPath, searchPath, query, mode] = process.argv.slice(1);
 const created = [];
 const scripts = [];
@@ -59,10 +62,20 @@ byId['search-results'].hidden = true;
 class Event { constructor(type, init) { this.type = type; Object.assign(this, init || {}); } preventDefault() { this.prevented = true; } }
 const ctx = vm.createContext({ document, Event });
 const loadIndex = () => vm.runInContext(fs.readFileSync(indexPath, 'utf8'), ctx);
+const site = path.dirname(path.dirname(indexPath));
+const run = src => {
+  const file = path.join(site, src.replace(/^\.\.\//, '').replace(/\?.*$/, ''));
+  if (!fs.existsSync(file)) return false;
+  vm.runInContext(fs.readFileSync(file, 'utf8'), ctx);
+  return true;
+};
 // A <script> added to <head> "loads" on the next tick, as in a browser.
 document.head.appendChild = function (c) {
   Element.prototype.appendChild.call(this, c);
-  if (c.tagName === 'SCRIPT') { scripts.push(c.src); setTimeout(() => { loadIndex(); c.onload(); }, 0); }
+  if (c.tagName === 'SCRIPT') {
+    scripts.push(c.src);
+    setTimeout(() => (run(c.src) ? c.onload() : c.onerror()), 0);
+  }
   return c;
 };
 if (mode !== 'lazy') loadIndex();
@@ -74,7 +87,10 @@ const list = byId['search-results'];
 input.value = query;
 input.dispatchEvent(new Event('input'));
 const statusWhileLoading = byId['search-status'].textContent;
-await new Promise(r => setTimeout(r, 20));
+// Until the index (and a split index's parts) came: a few ticks, at most two seconds.
+for (let t = 0; t < 200 && /^Loading|^$/.test(byId['search-status'].textContent); t++) {
+  await new Promise(r => setTimeout(r, 10));
+}
 const results = list.children.map(li => {
   const a = li.children[0];
   return { href: a.href, text: a.children[0].textContent, excerpt: a.children[1].textContent };

@@ -1,5 +1,7 @@
 //! Unit tests of the search index: content, codes, escaping, section splitting.
 
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use super::code::{ALPHABET, encode_list};
@@ -11,6 +13,16 @@ use crate::{content, markdown};
 /// page helpsite generates (no `_index.md`) is left out, so `rendered[j].page != j` and the
 /// URLs are looked up through it.
 fn index_of(files: &[(&str, &str)]) -> Value {
+    let script = files_of(files, SearchSplit::Never).remove(0).text;
+    let json = script
+        .strip_prefix("var HELPSITE_SEARCH_INDEX = ")
+        .and_then(|s| s.strip_suffix(";\n"))
+        .expect("script shape");
+    serde_json::from_str(json).expect("valid JSON")
+}
+
+/// The index files of a site made of `files`, as `index_of` loads it.
+fn files_of(files: &[(&str, &str)], split: SearchSplit) -> Vec<IndexFile> {
     let dir = tempfile::tempdir().expect("temp dir");
     for (path, text) in files {
         let path = dir.path().join("content").join(path);
@@ -26,12 +38,17 @@ fn index_of(files: &[(&str, &str)]) -> Value {
         .map(|(i, p)| markdown::render(i, p).expect("renders"))
         .collect();
     let urls: Vec<String> = corpus.pages.iter().map(|p| p.url.clone()).collect();
-    let script = index_script(&corpus, &rendered, &|r| r.body.plain(), &urls);
-    let json = script
-        .strip_prefix("var HELPSITE_SEARCH_INDEX = ")
-        .and_then(|s| s.strip_suffix(";\n"))
-        .expect("script shape");
-    serde_json::from_str(json).expect("valid JSON")
+    let body_of = |r: &crate::markdown::RenderedPage| r.body.plain();
+    let script = index_script(&corpus, &rendered, &body_of, &urls);
+    let small = Layout {
+        shard_bytes: 16,
+        chunk_sections: 4,
+    };
+    let files = index_files_in(&corpus, &rendered, &body_of, &urls, split, small);
+    if split == SearchSplit::Never {
+        assert_eq!(files[0].text, script, "index_script is the one-file index");
+    }
+    files
 }
 
 fn terms(index: &Value) -> Vec<&str> {
@@ -247,5 +264,173 @@ fn error_text_in_code_is_indexed() {
             "fatal: Authentication failed for 'https://bitbucket.org/username/demo.git/'"
         ),
         "{error}"
+    );
+}
+
+/// The JSON of a split index's file: the entry's object, or a part's data.
+fn part_json(file: &IndexFile) -> Value {
+    let text = &file.text;
+    let json = if file.path == ENTRY {
+        text.strip_prefix("var HELPSITE_SEARCH_INDEX = ")
+    } else {
+        let name = file
+            .path
+            .strip_prefix("static/search/")
+            .and_then(|n| n.strip_suffix(".js"))
+            .expect("part path");
+        let head = format!(
+            "var HELPSITE_SEARCH_PARTS = HELPSITE_SEARCH_PARTS || {{}};\nHELPSITE_SEARCH_PARTS[\"{name}\"] = "
+        );
+        text.strip_prefix(head.as_str())
+    };
+    let json = json
+        .and_then(|j| j.strip_suffix(";\n"))
+        .expect("script shape");
+    serde_json::from_str(json).expect("valid JSON")
+}
+
+/// Enough pages for several shards and chunks.
+fn many_pages() -> Vec<(String, String)> {
+    (0..30)
+        .map(|i| {
+            let text = format!(
+                "+++\ntitle = \"Page {i} widget\"\n+++\n\nIntro {i} about tokens.\n\n\
+                 ## Part {i}\n\nword{i} and gadget{} text.\n\n## Last\n\nclosing {i}.\n",
+                i % 7
+            );
+            (format!("d{}/p{i:02}.md", i % 3), text)
+        })
+        .collect()
+}
+
+#[test]
+fn the_split_index_holds_what_the_one_file_holds() {
+    let pages = many_pages();
+    let files: Vec<(&str, &str)> = pages
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let one = index_of(&files);
+    let split = files_of(&files, SearchSplit::Always);
+    assert_eq!(split[0].path, ENTRY, "the entry comes first");
+    let entry = part_json(&split[0]);
+    assert_eq!(entry["v"], 2);
+    assert_eq!(
+        entry["terms"], one["terms"],
+        "the whole dictionary is in the entry"
+    );
+    let parts: HashMap<String, Value> = split[1..]
+        .iter()
+        .map(|f| {
+            let name = f
+                .path
+                .trim_start_matches("static/search/")
+                .trim_end_matches(".js");
+            (name.to_string(), part_json(f))
+        })
+        .collect();
+    let shards = entry["shards"].as_array().expect("shards");
+    assert!(shards.len() > 1, "several shards: {shards:?}");
+    assert!(parts.contains_key("c1"), "several chunks");
+    // Section ranges of each page, for the title lists, which hold sections when split.
+    let mut first = vec![0u32];
+    for page in one["pages"].as_array().expect("pages") {
+        first.push(first.last().expect("one") + page[3].as_u64().expect("n") as u32);
+    }
+    let secs = one["secs"].as_array().expect("secs");
+    assert_eq!(entry["n"], secs.len());
+    for (t, term) in terms(&one).iter().enumerate() {
+        let s = shards
+            .iter()
+            .rposition(|start| start.as_u64().expect("n") as usize <= t)
+            .expect("a shard");
+        let start = shards[s].as_u64().expect("n") as usize;
+        let code = parts[&format!("s{s}")][t - start].as_str().expect("str");
+        let lists: Vec<&str> = code.split(',').collect();
+        let want = postings(&one, term);
+        for k in 0..2 {
+            assert_eq!(
+                lists.get(k).map(|l| decode(l)),
+                want.get(k).map(|l| decode(l)),
+                "{term} list {k}"
+            );
+        }
+        let pages = want.get(2).map(|l| decode(l)).unwrap_or_default();
+        let title: Vec<u32> = pages
+            .iter()
+            .flat_map(|&p| first[p as usize]..first[p as usize + 1])
+            .collect();
+        assert_eq!(
+            lists.get(2).map(|l| decode(l)).unwrap_or_default(),
+            title,
+            "{term} title"
+        );
+    }
+    let size = entry["chunk"].as_u64().expect("n") as usize;
+    for (s, sec) in secs.iter().enumerate() {
+        let page = first.iter().rposition(|&f| f as usize <= s).expect("page");
+        let page = &one["pages"][page];
+        let head = &one["heads"][sec[0].as_u64().expect("n") as usize];
+        let chunk = &parts[&format!("c{}", s / size)];
+        let row = &chunk[1][s % size];
+        let url = format!(
+            "{}{}",
+            one["dirs"][page[0].as_u64().expect("n") as usize]
+                .as_str()
+                .expect("dir"),
+            page[1].as_str().expect("file")
+        );
+        assert_eq!(
+            chunk[0][row[0].as_u64().expect("n") as usize],
+            serde_json::json!([url, page[2]])
+        );
+        assert_eq!(
+            (&row[1], &row[2], &row[3]),
+            (&head[0], &head[1], &sec[1]),
+            "section {s}"
+        );
+    }
+}
+
+#[test]
+fn the_split_index_is_deterministic_and_auto_keeps_small_sites_whole() {
+    let pages = many_pages();
+    let files: Vec<(&str, &str)> = pages
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let a = files_of(&files, SearchSplit::Always);
+    let b = files_of(&files, SearchSplit::Always);
+    assert_eq!(a, b, "same input, same files");
+    let key = part_json(&a[0])["key"].as_str().expect("key").to_string();
+    assert_eq!(key.len(), 16);
+    let auto = files_of(&files, SearchSplit::Auto);
+    assert_eq!(auto.len(), 1, "a small site keeps one file");
+    assert_eq!(auto, files_of(&files, SearchSplit::Never));
+    let other = files_of(&files[1..], SearchSplit::Always);
+    assert_ne!(
+        part_json(&other[0])["key"],
+        key.as_str(),
+        "another index, another key"
+    );
+}
+
+#[test]
+fn an_empty_index_splits_without_panicking() {
+    let layout = Layout {
+        shard_bytes: 0,
+        chunk_sections: 1,
+    };
+    let files = Builder::default().finish().split(layout);
+    assert_eq!(files.len(), 1, "only the entry");
+    let entry = part_json(&files[0]);
+    assert_eq!(
+        (entry["n"].clone(), entry["shards"].clone()),
+        (0.into(), serde_json::json!([]))
+    );
+    let one = files_of(&[("x.md", "")], SearchSplit::Always);
+    assert!(
+        part_json(&one[0])["n"].as_u64() >= Some(1),
+        "an empty page is one section"
     );
 }

@@ -212,7 +212,9 @@ impl Browser {
     }
 }
 
-/// The guide of this repository, copied into a temp dir, built (for file://) and served.
+/// The guide of this repository, copied into a temp dir, built (for file://) and served. Its
+/// search index is split (`[search] split = "always"`), so that searching in the browser loads
+/// the index part by part, from file:// and over http; the node tests cover the one file.
 pub struct Site {
     _dir: tempfile::TempDir,
     /// `helpsite build` output, for file:// URLs.
@@ -223,6 +225,10 @@ pub struct Site {
 impl Site {
     pub fn guide() -> Result<Site> {
         let dir = copy_guide()?;
+        let toml = dir.path().join("helpsite.toml");
+        let config = std::fs::read_to_string(&toml).map_err(|e| e.to_string())?;
+        std::fs::write(&toml, config + "\n[search]\nsplit = \"always\"\n")
+            .map_err(|e| e.to_string())?;
         let built = dir.path().join("built");
         let status = Command::new(env!("CARGO_BIN_EXE_helpsite"))
             .args(["build", "--quiet", "--root"])
