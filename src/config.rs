@@ -29,7 +29,7 @@ pub struct Config {
     /// `[search]`: how the search index is laid out.
     pub search: SearchConfig,
     /// The mock remote's scenario (accounts, credentials, repositories) for the snippet tests.
-    /// Owned by `crate::remote`; kept as raw TOML here until that module parses it.
+    /// Owned by the mock remote (`Scenario`); kept as raw TOML here until that module parses it.
     pub remote: Option<toml::Table>,
 }
 
@@ -45,9 +45,12 @@ pub struct SearchConfig {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum SearchSplit {
+    /// Split when the one script would be over 200,000 bytes.
     #[default]
     Auto,
+    /// Always an entry script and parts.
     Always,
+    /// Always one script.
     Never,
 }
 
@@ -71,7 +74,7 @@ pub struct ThemeConfig {
 /// [snippets.run]
 /// js = "node"                              # `js` blocks run with node (checked before tests)
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SnippetPolicy {
     /// Run each chain in fresh Linux namespaces (bubblewrap); `false` = `--no-sandbox`.
@@ -100,7 +103,7 @@ impl Default for SnippetPolicy {
 }
 
 /// `bare_fences`: a fence without a language.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum BareFences {
     /// An error naming file:line (every block says what it is).

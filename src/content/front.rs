@@ -20,7 +20,7 @@ use crate::remote::{AsOf, Profile};
 use extra::extra_of;
 
 /// A page's settings, from either front matter format.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Hash)]
 pub struct FrontMatter {
     /// The page's title (nav, `<title>`, search). Default: the first `# heading`, else the
     /// file name.
@@ -44,12 +44,53 @@ pub struct FrontMatter {
     /// The template the page is rendered with instead of `page.html` (a file in templates/).
     pub template: Option<String>,
     /// Every other key (and the keys of an `[extra]` table), for templates as `page.extra`.
-    pub extra: Map<String, Value>,
+    pub extra: Extra,
+}
+
+/// The keys front matter has beyond the typed ones: any JSON-like values, as templates read
+/// them. Hashable (the render cache hashes whole pages), unlike `serde_json::Value` itself.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[serde(transparent)]
+pub struct Extra(pub Map<String, Value>);
+
+impl std::ops::Deref for Extra {
+    type Target = Map<String, Value>;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::hash::Hash for Extra {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        fn value<H: std::hash::Hasher>(v: &Value, state: &mut H) {
+            std::mem::discriminant(v).hash(state);
+            match v {
+                Value::Null => {}
+                Value::Bool(b) => b.hash(state),
+                // A number's text is its identity (floats have no Hash).
+                Value::Number(n) => n.to_string().hash(state),
+                Value::String(s) => s.hash(state),
+                Value::Array(items) => {
+                    items.len().hash(state);
+                    items.iter().for_each(|i| value(i, state));
+                }
+                Value::Object(map) => object(map, state),
+            }
+        }
+        fn object<H: std::hash::Hasher>(map: &Map<String, Value>, state: &mut H) {
+            map.len().hash(state);
+            for (k, v) in map {
+                k.hash(state);
+                value(v, state);
+            }
+        }
+        object(&self.0, state);
+    }
 }
 
 /// The `[snippets]` table of a page's front matter: settings for the page's chain, checked when
 /// the page is loaded (a bad value is an error at its `file:line:column` for every command).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct PageSettings {
     /// The mock remote's host profile for this page (`bitbucket`, `github`, `gitlab`).
@@ -189,7 +230,7 @@ pub fn parse(split: &Split<'_>, file: &Path) -> Result<FrontMatter, TomlError> {
         Format::Toml => parse_toml(split, file)?,
         Format::Yaml => parse_yaml(split, file)?,
     };
-    let extra = extra_of(all, split, file)?;
+    let extra = Extra(extra_of(all, split, file)?);
     let updated = known.updated.or(known.lastmod).or(known.date);
     Ok(FrontMatter {
         title: known.title.unwrap_or_default(),

@@ -52,7 +52,7 @@ pub struct Corpus {
 }
 
 /// One Markdown file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Hash)]
 pub struct Page {
     /// Path as shown in messages, relative to the site root: `content/guide/fix.md`.
     pub source: PathBuf,
@@ -78,7 +78,16 @@ pub struct Page {
     /// The site's `[snippets]` policy, which decides how the page's fences are classified.
     pub policy: std::sync::Arc<crate::config::SnippetPolicy>,
     /// Byte offsets in `body` where its lines start, built on first use ([`Page::line_text`]).
-    pub line_starts: std::sync::OnceLock<Vec<usize>>,
+    pub line_starts: LineStarts,
+}
+
+/// Where a body's lines start, worked out on first use. Made from the body, so it adds
+/// nothing to a page's hash.
+#[derive(Debug, Clone, Default)]
+pub struct LineStarts(std::sync::OnceLock<Vec<usize>>);
+
+impl std::hash::Hash for LineStarts {
+    fn hash<H: std::hash::Hasher>(&self, _state: &mut H) {}
 }
 
 impl Page {
@@ -104,7 +113,7 @@ impl Page {
             line_map: None,
             generated: false,
             policy: std::sync::Arc::default(),
-            line_starts: std::sync::OnceLock::new(),
+            line_starts: LineStarts::default(),
         }
     }
 
@@ -122,7 +131,7 @@ impl Page {
 
     /// Byte offsets in `body` where its lines start, built on first use.
     pub(crate) fn line_starts(&self) -> &[usize] {
-        self.line_starts.get_or_init(|| {
+        self.line_starts.0.get_or_init(|| {
             std::iter::once(0)
                 .chain(self.body.match_indices('\n').map(|(i, _)| i + 1))
                 .collect()

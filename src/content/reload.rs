@@ -9,7 +9,7 @@ use super::{Corpus, Page, Warning};
 /// file set, same front matter (so the same title, order, URL and template) and no input
 /// error. `None`: load the whole site instead. The warnings are the page's own, to replace
 /// the ones the corpus holds for its file.
-pub fn reload(corpus: &Corpus, rel: &str) -> Option<(Page, Vec<Warning>)> {
+pub(crate) fn reload(corpus: &Corpus, rel: &str) -> Option<(Page, Vec<Warning>)> {
     let at = corpus.pages.iter().position(|p| p.rel == rel)?;
     let old = &corpus.pages[at];
     if old.generated || !corpus.errors.is_empty() {

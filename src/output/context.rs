@@ -118,7 +118,7 @@ impl<'a> PageCtx<'a> {
             toc,
             has_h1: rendered.has_h1,
             updated: page.front.updated.as_deref(),
-            extra: Some(&page.front.extra),
+            extra: Some(&page.front.extra.0),
         }
     }
 

@@ -71,14 +71,17 @@ const LAYOUT: Layout = Layout {
     shard_bytes: SHARD_BYTES,
     chunk_sections: CHUNK_SECTIONS,
 };
-/// The entry script (the whole index when not split), and the folder of the parts.
+/// The entry script (the whole index when not split).
 pub const ENTRY: &str = "static/search-index.js";
+/// The folder of a split index's parts.
 pub const PARTS: &str = "static/search";
 
 /// A file of the search index: its path under the output folder and its text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IndexFile {
+    /// Relative to the output folder: `static/search/s3.js`.
     pub path: String,
+    /// The script.
     pub text: String,
 }
 

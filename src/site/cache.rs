@@ -1,6 +1,6 @@
 //! The render cache: a page whose source is unchanged since the last build is not rendered
 //! again (Markdown parsing and highlighting are most of a build's time). `helpsite serve` keeps
-//! one across rebuilds. Keyed by the page's path, checked by a hash of the whole `Page`.
+//! one across rebuilds. Keyed by the page's path, checked by a hash of the whole `Page` (derived).
 
 use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash as _, Hasher as _};
@@ -55,10 +55,11 @@ impl RenderCache {
     }
 }
 
-/// A hash of the page: everything `markdown::render` reads is in it.
+/// A hash of the whole page (`#[derive(Hash)]` on `Page`, so a field added to it is in the key
+/// by itself): everything `markdown::render` reads is in it.
 fn key(page: &Page) -> u64 {
     let mut hasher = DefaultHasher::new();
-    format!("{page:?}").hash(&mut hasher);
+    page.hash(&mut hasher);
     hasher.finish()
 }
 
@@ -94,5 +95,28 @@ mod tests {
         for (i, r) in pages.iter().enumerate() {
             assert_eq!(r.page, i);
         }
+    }
+
+    #[test]
+    fn the_key_covers_the_whole_page_but_not_its_line_index() {
+        let page = corpus(&[("a.md", "+++\ntitle = \"A\"\nicon = 3\n+++\none\n")]).pages[0].clone();
+        let before = key(&page);
+        let _ = page.line_text(4);
+        assert_eq!(key(&page), before, "the line index is made from the body");
+        let mut other = page.clone();
+        other
+            .front
+            .extra
+            .0
+            .insert("icon".into(), serde_json::json!(4));
+        assert_ne!(key(&other), before, "front matter's extra keys");
+        let mut other = page.clone();
+        other.body.push('x');
+        assert_ne!(key(&other), before, "the body");
+        let mut other = page.clone();
+        std::sync::Arc::make_mut(&mut other.policy)
+            .display_only
+            .push("x".into());
+        assert_ne!(key(&other), before, "the snippet policy");
     }
 }

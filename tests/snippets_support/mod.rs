@@ -12,7 +12,7 @@ use std::{
 use libtest_mimic::{Failed, Trial};
 
 /// The self-checks as trials.
-pub fn trials() -> Vec<Trial> {
+pub(crate) fn trials() -> Vec<Trial> {
     let checks: [(&str, fn()); 4] = [
         (
             "lists_one_test_per_snippet_in_nextest_terse_format",

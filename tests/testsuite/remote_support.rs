@@ -8,19 +8,19 @@ use std::process::{Command, Output};
 
 use helpsite::remote::{MockRemote, MockRemoteBuilder};
 
-pub const TOKEN: &str = "ATATT-made-up-api-token-read-write";
+pub(crate) const TOKEN: &str = "ATATT-made-up-api-token-read-write";
 
-pub struct Env {
+pub(crate) struct Env {
     pub remote: MockRemote,
     pub home: tempfile::TempDir,
 }
 
 impl Env {
-    pub fn start() -> Env {
+    pub(crate) fn start() -> Env {
         Env::with(MockRemote::builder())
     }
 
-    pub fn with(builder: MockRemoteBuilder) -> Env {
+    pub(crate) fn with(builder: MockRemoteBuilder) -> Env {
         let remote = builder.start().expect("mock starts");
         let home = tempfile::tempdir().unwrap();
         let askpass = home.path().join("askpass.sh");
@@ -33,17 +33,17 @@ impl Env {
         Env { remote, home }
     }
 
-    pub fn home(&self) -> &Path {
+    pub(crate) fn home(&self) -> &Path {
         self.home.path()
     }
 
     /// `https://bitbucket.org/<path>` mapped onto the mock by `insteadOf`.
-    pub fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("https://bitbucket.org/{path}")
     }
 
     /// A git command: temp HOME, no system config, askpass, insteadOf to the mock.
-    pub fn git(&self, dir: &Path, user: &str, pass: &str) -> Command {
+    pub(crate) fn git(&self, dir: &Path, user: &str, pass: &str) -> Command {
         let mut cmd = Command::new("git");
         cmd.current_dir(dir)
             .env_clear()
@@ -78,7 +78,7 @@ impl Env {
     }
 
     /// The same, through the mock as HTTPS proxy with its CA: no URL rewriting.
-    pub fn git_proxy(&self, dir: &Path, user: &str, pass: &str) -> Command {
+    pub(crate) fn git_proxy(&self, dir: &Path, user: &str, pass: &str) -> Command {
         let mut cmd = Command::new("git");
         let proxy = self.remote.proxy_url();
         cmd.current_dir(dir)
@@ -108,13 +108,13 @@ impl Env {
     }
 
     /// git's stderr with the mock's URL mapped back to https://bitbucket.org.
-    pub fn stderr(&self, out: &Output) -> String {
+    pub(crate) fn stderr(&self, out: &Output) -> String {
         String::from_utf8_lossy(&out.stderr).replace(&self.remote.url(), "https://bitbucket.org")
     }
 
     /// Prompts the askpass script was shown, in order, the mock's address mapped back to
     /// bitbucket.org (`http://user@127.0.0.1:PORT` → `https://user@bitbucket.org`).
-    pub fn prompts(&self) -> Vec<String> {
+    pub(crate) fn prompts(&self) -> Vec<String> {
         let addr = self.remote.url().replace("http://", "");
         std::fs::read_to_string(self.home().join("prompts.log"))
             .unwrap_or_default()
@@ -126,18 +126,18 @@ impl Env {
             .collect()
     }
 
-    pub fn bare(&self, path: &str) -> PathBuf {
+    pub(crate) fn bare(&self, path: &str) -> PathBuf {
         self.remote.root().join(format!("{path}.git"))
     }
 }
 
-pub fn chmod_x(path: &Path) {
+pub(crate) fn chmod_x(path: &Path) {
     use std::os::unix::fs::PermissionsExt as _;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 /// Runs and returns the output; panics with stderr when the exit status is not `code`.
-pub fn run(cmd: &mut Command, code: i32) -> Output {
+pub(crate) fn run(cmd: &mut Command, code: i32) -> Output {
     let out = cmd.output().expect("git runs");
     assert_eq!(
         out.status.code(),
@@ -150,7 +150,7 @@ pub fn run(cmd: &mut Command, code: i32) -> Output {
 }
 
 /// `git -C dir <args>` with no remote involved.
-pub fn local(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn local(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .arg("-C")
         .arg(dir)
@@ -169,7 +169,7 @@ pub fn local(dir: &Path, args: &[&str]) -> String {
 }
 
 /// Writes `bytes` of incompressible, reproducible data (xorshift) to `path`.
-pub fn noise(path: &Path, bytes: usize, seed: u64) {
+pub(crate) fn noise(path: &Path, bytes: usize, seed: u64) {
     use std::io::Write as _;
     let mut x = seed | 1;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
@@ -185,7 +185,7 @@ pub fn noise(path: &Path, bytes: usize, seed: u64) {
 /// The real client `found` (GCM, git-lfs, a Python package), or `None` after printing why the
 /// calling test is not run. With HELPSITE_REQUIRE_CLIENTS=1 (CI) a missing client panics instead.
 /// The reason goes straight to stderr, past libtest's capture, so a skip is never silent.
-pub fn client<T>(found: Result<T, String>) -> Option<T> {
+pub(crate) fn client<T>(found: Result<T, String>) -> Option<T> {
     use std::io::Write as _;
     match found {
         Ok(client) => Some(client),
@@ -201,7 +201,7 @@ pub fn client<T>(found: Result<T, String>) -> Option<T> {
 }
 
 /// Fails the calling test with a test body's own message.
-pub fn outcome(result: Result<(), String>) {
+pub(crate) fn outcome(result: Result<(), String>) {
     if let Err(message) = result {
         panic!("{message}");
     }

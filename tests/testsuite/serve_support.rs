@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// Copies `tests/fixtures/NAME` into a fresh temp dir.
-pub fn fixture(name: &str) -> tempfile::TempDir {
+pub(crate) fn fixture(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     let from = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
@@ -34,7 +34,7 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// `helpsite serve` running over a site; killed on drop.
-pub struct Server {
+pub(crate) struct Server {
     child: Child,
     pub port: u16,
     pub out: PathBuf,
@@ -43,12 +43,12 @@ pub struct Server {
 impl Server {
     /// Starts serving `root` (output in ROOT/public) without the live snippet run (`--no-run`:
     /// its events would interleave with the ones these tests wait for), and waits for the URL.
-    pub fn start(root: &Path) -> Server {
+    pub(crate) fn start(root: &Path) -> Server {
         Server::start_with(root, &["--no-run"])
     }
 
     /// Starts serving `root` with the live snippet run, as `helpsite serve` does by default.
-    pub fn start_running(root: &Path) -> Server {
+    pub(crate) fn start_running(root: &Path) -> Server {
         Server::start_with(root, &[])
     }
 
@@ -85,7 +85,7 @@ impl Server {
     }
 
     /// Sends `request_line` (e.g. `GET /x`) as HTTP/1.0 and reads the whole response.
-    pub fn request(&self, request_line: &str) -> Response {
+    pub(crate) fn request(&self, request_line: &str) -> Response {
         let mut stream = self.connect();
         write!(stream, "{request_line} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").expect("send");
         let mut raw = Vec::new();
@@ -93,11 +93,11 @@ impl Server {
         Response::parse(&raw)
     }
 
-    pub fn get(&self, path: &str) -> Response {
+    pub(crate) fn get(&self, path: &str) -> Response {
         self.request(&format!("GET {path}"))
     }
 
-    pub fn connect(&self) -> TcpStream {
+    pub(crate) fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
         stream
             .set_read_timeout(Some(Duration::from_secs(20)))
@@ -106,7 +106,7 @@ impl Server {
     }
 
     /// Opens the live-reload event stream and reads its first (`hello`) event.
-    pub fn events(&self) -> Events {
+    pub(crate) fn events(&self) -> Events {
         let mut stream = self.connect();
         write!(
             stream,
@@ -133,7 +133,7 @@ impl Drop for Server {
     }
 }
 
-pub struct Response {
+pub(crate) struct Response {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: String,
@@ -159,7 +159,7 @@ impl Response {
         }
     }
 
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(k, _)| k == name)
@@ -168,13 +168,13 @@ impl Response {
 }
 
 /// A server-sent event stream being read.
-pub struct Events {
+pub(crate) struct Events {
     reader: BufReader<TcpStream>,
 }
 
 impl Events {
     /// The next event (name, data), skipping keep-alive comments; `None` when `wait` runs out.
-    pub fn next(&mut self, wait: Duration) -> Option<(String, String)> {
+    pub(crate) fn next(&mut self, wait: Duration) -> Option<(String, String)> {
         let deadline = Instant::now() + wait;
         let (mut name, mut data) = (String::new(), String::new());
         loop {
@@ -199,7 +199,7 @@ impl Events {
     }
 
     /// Waits for an event called `wanted`, failing on any other event first.
-    pub fn expect(&mut self, wanted: &str) -> serde_json::Value {
+    pub(crate) fn expect(&mut self, wanted: &str) -> serde_json::Value {
         let (name, data) = self
             .next(Duration::from_secs(20))
             .unwrap_or_else(|| panic!("no {wanted} event within 20 s"));
@@ -209,7 +209,7 @@ impl Events {
 }
 
 /// Every `.html` file of the output folder, as URL paths (`/guide/fix.html`).
-pub fn html_paths(out: &Path) -> Vec<String> {
+pub(crate) fn html_paths(out: &Path) -> Vec<String> {
     walkdir::WalkDir::new(out)
         .into_iter()
         .filter_map(Result::ok)
@@ -226,4 +226,4 @@ pub fn html_paths(out: &Path) -> Vec<String> {
         .collect()
 }
 
-pub const SCRIPT_TAG: &str = "<script src=\"/__helpsite/live.js\"></script>";
+pub(crate) const SCRIPT_TAG: &str = "<script src=\"/__helpsite/live.js\"></script>";

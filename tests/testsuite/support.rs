@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 /// `tests/fixtures/NAME`, read in place (copy it before changing anything).
-pub fn fixture(name: &str) -> PathBuf {
+pub(crate) fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures")
         .join(name)
@@ -12,23 +12,23 @@ pub fn fixture(name: &str) -> PathBuf {
 
 /// A site written into a fresh temp dir, file by file.
 #[derive(Default)]
-pub struct Site {
+pub(crate) struct Site {
     files: Vec<(String, Vec<u8>)>,
 }
 
 impl Site {
-    pub fn new() -> Site {
+    pub(crate) fn new() -> Site {
         Site::default()
     }
 
     /// Adds a file at `path` (relative to the site root) with `bytes`.
-    pub fn file(mut self, path: &str, bytes: impl AsRef<[u8]>) -> Site {
+    pub(crate) fn file(mut self, path: &str, bytes: impl AsRef<[u8]>) -> Site {
         self.files.push((path.to_string(), bytes.as_ref().to_vec()));
         self
     }
 
     /// Writes the files into a new temp dir (removed when the returned value drops).
-    pub fn build(self) -> tempfile::TempDir {
+    pub(crate) fn build(self) -> tempfile::TempDir {
         let tmp = tempfile::tempdir().expect("temp dir");
         for (path, bytes) in &self.files {
             let path = tmp.path().join(path);
@@ -40,7 +40,7 @@ impl Site {
 }
 
 /// A site in a temp dir with the given files (path, bytes).
-pub fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
+pub(crate) fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
     files
         .iter()
         .fold(Site::new(), |site, (path, bytes)| site.file(path, bytes))
@@ -48,7 +48,7 @@ pub fn site(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 }
 
 /// `helpsite build --root ROOT --out OUT`, for asserting on its exit code and output.
-pub fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
+pub(crate) fn build(root: &Path, out: &Path) -> assert_cmd::assert::Assert {
     use assert_cmd::prelude::*;
     std::process::Command::cargo_bin("helpsite")
         .unwrap()

@@ -8,7 +8,7 @@ use jiff::civil::{Date, DateTime, Time};
 use serde::{Deserialize, Deserializer};
 
 /// The simulated moment: a date, optionally with a UTC time of day (`2026-06-10T00:05`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct AsOf {
     /// The simulated day.
     pub date: Date,

@@ -3,7 +3,7 @@
 //! network), and the site under test (the guide copied to a temp dir, built once for file:// and
 //! served once by `helpsite serve`). Every process started here is killed on drop.
 
-pub mod webdriver;
+pub(crate) mod webdriver;
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
@@ -16,14 +16,14 @@ use webdriver::{Result, Session};
 
 /// The browser and its driver, found on this machine.
 #[derive(Debug, Clone)]
-pub struct Tools {
+pub(crate) struct Tools {
     pub chromium: PathBuf,
     pub chromedriver: PathBuf,
 }
 
 /// Finds them via HELPSITE_CHROMIUM / HELPSITE_CHROMEDRIVER or on PATH (Debian's `chromium` and
 /// `chromium-driver` packages). The error says what is missing and how to get it.
-pub fn find_tools() -> std::result::Result<Tools, String> {
+pub(crate) fn find_tools() -> std::result::Result<Tools, String> {
     let chromium = from_env_or_path("HELPSITE_CHROMIUM", &["chromium", "chromium-browser"])
         // Debian's /usr/bin/chromium is a shell wrapper; the real binary is beside the libs.
         .map(|p| real_chromium(&p).unwrap_or(p));
@@ -68,7 +68,7 @@ fn free_port() -> u16 {
 }
 
 /// A child process killed on drop.
-pub struct Process(pub Child);
+pub(crate) struct Process(pub Child);
 
 impl Drop for Process {
     fn drop(&mut self) {
@@ -78,14 +78,14 @@ impl Drop for Process {
 }
 
 /// chromedriver, listening on loopback only.
-pub struct Driver {
+pub(crate) struct Driver {
     _process: Process,
     pub port: u16,
     tools: Tools,
 }
 
 impl Driver {
-    pub fn start(tools: &Tools) -> Result<Driver> {
+    pub(crate) fn start(tools: &Tools) -> Result<Driver> {
         let port = free_port();
         let child = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
@@ -110,7 +110,7 @@ impl Driver {
     }
 
     /// A fresh headless browser: its own profile folder, no outside network.
-    pub async fn browser(&self) -> Result<Browser> {
+    pub(crate) async fn browser(&self) -> Result<Browser> {
         let profile = tempfile::tempdir().map_err(|e| e.to_string())?;
         let args = json!([
             "--headless=new",
@@ -146,20 +146,20 @@ impl Driver {
 }
 
 /// A browser session and its profile folder (removed on drop, after the session closes).
-pub struct Browser {
+pub(crate) struct Browser {
     pub session: Session,
     _profile: tempfile::TempDir,
 }
 
 impl Browser {
     /// Ends the session, then removes the profile folder.
-    pub async fn close(self) -> Result<()> {
+    pub(crate) async fn close(self) -> Result<()> {
         self.session.close().await
     }
 
     /// Console messages of level error since the last call. The browser's own request for
     /// `/favicon.ico` (which no page asks for) is not the page's error and is left out.
-    pub async fn console_errors(&self) -> Result<Vec<String>> {
+    pub(crate) async fn console_errors(&self) -> Result<Vec<String>> {
         Ok(self
             .session
             .log("browser")
@@ -175,7 +175,7 @@ impl Browser {
     /// ws(s) URL whose host is not loopback. (file:, data:, blob: and the browser's own
     /// chrome: pages never touch the network.)
     /// Also returns how many requests were seen, so a silent log cannot pass for a clean one.
-    pub async fn outside_requests(&self) -> Result<(Vec<String>, usize)> {
+    pub(crate) async fn outside_requests(&self) -> Result<(Vec<String>, usize)> {
         let (mut outside, mut seen) = (Vec::new(), 0);
         for entry in self.session.log("performance").await? {
             let message: Value = serde_json::from_str(entry["message"].as_str().unwrap_or("{}"))
@@ -195,7 +195,7 @@ impl Browser {
     }
 
     /// Fails when the pages visited since the last call logged errors or reached out.
-    pub async fn assert_clean(&self, what: &str) -> Result<()> {
+    pub(crate) async fn assert_clean(&self, what: &str) -> Result<()> {
         let errors = self.console_errors().await?;
         let (outside, seen) = self.outside_requests().await?;
         if seen == 0 {
@@ -215,7 +215,7 @@ impl Browser {
 /// The guide of this repository, copied into a temp dir, built (for file://) and served. Its
 /// search index is split (`[search] split = "always"`), so that searching in the browser loads
 /// the index part by part, from file:// and over http; the node tests cover the one file.
-pub struct Site {
+pub(crate) struct Site {
     _dir: tempfile::TempDir,
     /// `helpsite build` output, for file:// URLs.
     pub built: PathBuf,
@@ -223,7 +223,7 @@ pub struct Site {
 }
 
 impl Site {
-    pub fn guide() -> Result<Site> {
+    pub(crate) fn guide() -> Result<Site> {
         let dir = copy_guide()?;
         let toml = dir.path().join("helpsite.toml");
         let config = std::fs::read_to_string(&toml).map_err(|e| e.to_string())?;
@@ -249,13 +249,13 @@ impl Site {
     }
 
     /// The file:// URL of a built page (`index.html`, `reading-the-error.html`).
-    pub fn file_url(&self, page: &str) -> String {
+    pub(crate) fn file_url(&self, page: &str) -> String {
         format!("file://{}/{page}", self.built.display())
     }
 }
 
 /// content/, templates/ and helpsite.toml of this repository, copied into a temp dir.
-pub fn copy_guide() -> Result<tempfile::TempDir> {
+pub(crate) fn copy_guide() -> Result<tempfile::TempDir> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
     for name in ["content", "templates", "helpsite.toml"] {
@@ -277,19 +277,19 @@ pub fn copy_guide() -> Result<tempfile::TempDir> {
 }
 
 /// `helpsite serve --port 0` over a site folder.
-pub struct Server {
+pub(crate) struct Server {
     _process: Process,
     pub port: u16,
 }
 
 impl Server {
     /// Serves `root` without the live snippet run (`--no-run`): the marks come from the report.
-    pub fn start(root: &Path) -> Result<Server> {
+    pub(crate) fn start(root: &Path) -> Result<Server> {
         Server::start_with(root, &["--no-run"])
     }
 
     /// Serves `root` with the live snippet run, as `helpsite serve` does by default.
-    pub fn start_running(root: &Path) -> Result<Server> {
+    pub(crate) fn start_running(root: &Path) -> Result<Server> {
         Server::start_with(root, &[])
     }
 
@@ -320,13 +320,13 @@ impl Server {
         })
     }
 
-    pub fn url(&self, page: &str) -> String {
+    pub(crate) fn url(&self, page: &str) -> String {
         format!("http://127.0.0.1:{}/{page}", self.port)
     }
 }
 
 /// Whether a request to `url` would go over the network to another machine.
-pub fn leaves_machine(url: &str) -> bool {
+pub(crate) fn leaves_machine(url: &str) -> bool {
     let Some((scheme, rest)) = url.split_once("://") else {
         return false;
     };

@@ -12,10 +12,10 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::{Value, json};
 
-pub type Result<T> = std::result::Result<T, String>;
+pub(crate) type Result<T> = std::result::Result<T, String>;
 
 /// One browser session.
-pub struct Session {
+pub(crate) struct Session {
     client: Client,
 }
 
@@ -51,7 +51,7 @@ impl WebDriverCompatibleCommand for Vendor {
 
 impl Session {
     /// Starts a browser with `capabilities` (sent as `alwaysMatch`).
-    pub async fn new(port: u16, capabilities: Value) -> Result<Session> {
+    pub(crate) async fn new(port: u16, capabilities: Value) -> Result<Session> {
         let capabilities: Capabilities =
             serde_json::from_value(capabilities).map_err(|e| format!("capabilities: {e}"))?;
         let client = ClientBuilder::new(HttpConnector::new())
@@ -64,21 +64,21 @@ impl Session {
 
     /// Ends the session (the browser exits). Dropping a client would only ask for this in the
     /// background, which a runtime shut down right after may never send.
-    pub async fn close(self) -> Result<()> {
+    pub(crate) async fn close(self) -> Result<()> {
         self.client.close().await.map_err(failed("close"))
     }
 
-    pub async fn goto(&self, url: &str) -> Result<()> {
+    pub(crate) async fn goto(&self, url: &str) -> Result<()> {
         self.client.goto(url).await.map_err(failed(url))
     }
 
-    pub async fn url(&self) -> Result<String> {
+    pub(crate) async fn url(&self) -> Result<String> {
         let url = self.client.current_url().await.map_err(failed("url"))?;
         Ok(url.to_string())
     }
 
     /// Runs `script` (a function body; `arguments[i]` are `args`) and returns its result.
-    pub async fn js(&self, script: &str, args: Value) -> Result<Value> {
+    pub(crate) async fn js(&self, script: &str, args: Value) -> Result<Value> {
         let Value::Array(args) = args else {
             return Err(format!("script arguments must be an array, not {args}"));
         };
@@ -89,7 +89,12 @@ impl Session {
     }
 
     /// Polls `script` until it returns something truthy, or fails after `timeout`.
-    pub async fn wait_for(&self, what: &str, script: &str, timeout: Duration) -> Result<Value> {
+    pub(crate) async fn wait_for(
+        &self,
+        what: &str,
+        script: &str,
+        timeout: Duration,
+    ) -> Result<Value> {
         let deadline = Instant::now() + timeout;
         loop {
             let value = self.js(script, json!([])).await?;
@@ -107,7 +112,7 @@ impl Session {
     }
 
     /// The first element matching `css`.
-    pub async fn find(&self, css: &str) -> Result<Element> {
+    pub(crate) async fn find(&self, css: &str) -> Result<Element> {
         self.client
             .find(Locator::Css(css))
             .await
@@ -115,26 +120,26 @@ impl Session {
     }
 
     /// An element as a script argument (`arguments[i]` is then the DOM node).
-    pub fn arg(element: &Element) -> Result<Value> {
+    pub(crate) fn arg(element: &Element) -> Result<Value> {
         serde_json::to_value(element).map_err(|e| e.to_string())
     }
 
-    pub async fn click(&self, css: &str) -> Result<()> {
+    pub(crate) async fn click(&self, css: &str) -> Result<()> {
         self.find(css).await?.click().await.map_err(failed(css))
     }
 
-    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+    pub(crate) async fn type_into(&self, css: &str, text: &str) -> Result<()> {
         let element = self.find(css).await?;
         element.send_keys(text).await.map_err(failed(css))
     }
 
     /// A PNG of the viewport.
-    pub async fn screenshot(&self) -> Result<Vec<u8>> {
+    pub(crate) async fn screenshot(&self) -> Result<Vec<u8>> {
         self.client.screenshot().await.map_err(failed("screenshot"))
     }
 
     /// Entries of a `goog:loggingPrefs` log (`browser`, `performance`) since the last call.
-    pub async fn log(&self, kind: &str) -> Result<Vec<Value>> {
+    pub(crate) async fn log(&self, kind: &str) -> Result<Vec<Value>> {
         let command = Vendor {
             path: "se/log",
             body: json!({ "type": kind }),
@@ -148,7 +153,7 @@ impl Session {
     }
 
     /// A Chrome DevTools Protocol command, through chromedriver.
-    pub async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
+    pub(crate) async fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
         let command = Vendor {
             path: "goog/cdp/execute",
             body: json!({ "cmd": cmd, "params": params }),
