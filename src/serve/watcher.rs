@@ -21,6 +21,9 @@ use super::state::State;
 
 /// Quiet time after the last event of a save before rebuilding.
 const DEBOUNCE: Duration = Duration::from_millis(30);
+/// Quiet time after a file was closed from writing (inotify `CLOSE_WRITE`): the save is
+/// complete, only a burst of saves (an editor writing several files) is waited for.
+const AFTER_CLOSE: Duration = Duration::from_millis(5);
 
 /// Keeps watching while alive.
 pub(crate) struct Watching {
@@ -69,8 +72,9 @@ pub(crate) fn start(
             Ok(event) if !changes(&event, &filter) => {}
             // A closed channel means the server is stopping: nothing to do.
             Ok(event) => {
+                let closed = event.kind == EventKind::Access(AccessKind::Close(AccessMode::Write));
                 let paths = event.paths.into_iter().filter(|p| filter.wants(p));
-                drop(sender.send(paths.collect::<Vec<_>>()));
+                drop(sender.send((paths.collect::<Vec<_>>(), closed)));
             }
             Err(err) => eprintln!("warning: watching files: {err}"),
         }
@@ -110,15 +114,19 @@ fn changes(event: &Event, sources: &Sources) -> bool {
     !read && event.paths.iter().any(|path| sources.wants(path))
 }
 
-/// One update per burst of changes: wait for the first, then for `DEBOUNCE` of quiet, and hand
-/// the builder every path the burst changed. Changes that arrive during a build start one more
-/// after it.
-fn rebuild_loop(receiver: &Receiver<Vec<PathBuf>>, builder: &Builder, state: &State) {
-    while let Ok(first) = receiver.recv() {
+/// One update per burst of changes: wait for the first, then for quiet (`DEBOUNCE`, or
+/// `AFTER_CLOSE` once the last event closed a written file), and hand the builder every path
+/// the burst changed. Changes that arrive during a build start one more after it.
+fn rebuild_loop(receiver: &Receiver<(Vec<PathBuf>, bool)>, builder: &Builder, state: &State) {
+    while let Ok((first, mut closed)) = receiver.recv() {
         let mut paths: std::collections::BTreeSet<PathBuf> = first.into_iter().collect();
         loop {
-            match receiver.recv_timeout(DEBOUNCE) {
-                Ok(more) => paths.extend(more),
+            let quiet = if closed { AFTER_CLOSE } else { DEBOUNCE };
+            match receiver.recv_timeout(quiet) {
+                Ok((more, more_closed)) => {
+                    paths.extend(more);
+                    closed = more_closed;
+                }
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return,
             }
