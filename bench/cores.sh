@@ -7,8 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PROFILE=${PROFILE:-release}
 N=${N:-5}
-if [ "$PROFILE" = release ]; then cargo build -q --release --bin helpsite; else cargo build -q --bin helpsite; fi
-BIN=$PWD/target/$PROFILE/helpsite
+source bench/lib.sh
+BIN=$(helpsite_bin "$PROFILE")
 command -v taskset >/dev/null || { echo "taskset (util-linux) is needed" >&2; exit 1; }
 cores=$(nproc)
 

@@ -23,3 +23,10 @@ bench_repo() {
   git --git-dir="$1" gc -q
   du -sh "$1" | sed 's/^/size: /'
 }
+
+# helpsite_bin PROFILE: builds the helpsite binary in PROFILE (release or debug) and prints its
+# path.
+helpsite_bin() {
+  if [ "$1" = release ]; then cargo build -q --release --bin helpsite; else cargo build -q --bin helpsite; fi
+  echo "$PWD/target/$1/helpsite"
+}

@@ -75,9 +75,10 @@ pub fn write(
     // Each body with its marks, composed where it is read (the page's render context, the print
     // page, the search index) and dropped after: never every page's HTML at once.
     let body_of = |r: &RenderedPage| verify::body(r, marks);
-    rendered
-        .par_iter()
-        .try_for_each(|r| write_page(dir, &theme, corpus, &site, &nav, r, &body_of(r)))?;
+    rendered.par_iter().try_for_each(|r| {
+        let html = page_html(&theme, corpus, &site, &nav, r, &body_of(r))?;
+        write_file(&dir.join(&corpus.pages[r.page].url), html.as_bytes())
+    })?;
     redirects::write(dir, &redirects)?;
     extras::write_all(dir, &theme, corpus, rendered, &body_of, &site, &nav)?;
     write_assets(dir, &theme, corpus)?;
@@ -102,19 +103,6 @@ fn make_dirs(dir: &Path, corpus: &Corpus) -> anyhow::Result<()> {
         std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
     }
     Ok(())
-}
-
-fn write_page(
-    dir: &Path,
-    theme: &Theme,
-    corpus: &Corpus,
-    site: &SiteCtx<'_>,
-    nav: &Nav,
-    r: &RenderedPage,
-    body: &str,
-) -> anyhow::Result<()> {
-    let html = page_html(theme, corpus, site, nav, r, body)?;
-    write_file(&dir.join(&corpus.pages[r.page].url), html.as_bytes())
 }
 
 /// One page through its template, its body (with marks) being `body`.
